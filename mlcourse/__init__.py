@@ -1,0 +1,92 @@
+"""mlcourse: the code of the textbook *The Mathematics of Machine Learning, Verified*.
+
+Each module holds the from-scratch implementation that one part of the book derives, in code
+that follows the book's notation line by line. The notebooks show this code (it is the code the
+tests check) and compare it with the libraries the world trusts (numpy, sympy, torch,
+scikit-learn, scipy).
+
+Submodules are imported on first use, so ``import mlcourse`` stays fast and never imports
+torch::
+
+    import mlcourse
+    mlcourse.linalg.det_cofactor([[1, 2], [3, 4]])   # imports mlcourse.linalg now
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+# The public submodules, in the order of the book.
+_SUBMODULES = ("check", "exercises", "linalg", "plotting", "widgets")
+
+__all__ = [*_SUBMODULES, "__version__", "setup_notebook", "show_source"]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from . import check, exercises, linalg, plotting, widgets  # noqa: F401
+
+
+def __getattr__(name: str):
+    """Import a submodule the first time it is used (PEP 562)."""
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'mlcourse' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def setup_notebook(seed: int = 0):
+    """Prepare a notebook: the book's plotting style, readable printing, and a seeded generator.
+
+    Every chapter calls this in its first code cell, so that a chapter gives the same numbers
+    and the same figures every time it runs, on any machine.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the returned generator (and of torch's global generator, if torch is
+        already imported by the notebook).
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator the chapter draws all of its randomness from.
+    """
+    import sys
+
+    import numpy as np
+
+    from . import plotting
+    from ._validate import check_int
+
+    seed = check_int(seed, "seed", minimum=0)
+    plotting.use_book_style()
+    np.set_printoptions(precision=4, suppress=True, linewidth=100)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+    return np.random.default_rng(seed)
+
+
+def show_source(obj):
+    """Show the source code of a function or class of mlcourse, highlighted, in a notebook.
+
+    The chapters use this to put on the page exactly the code that the tests check.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        A fenced Python code block (rendered by Jupyter and by the HTML book).
+    """
+    import inspect
+
+    from IPython.display import Markdown
+
+    if not (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.ismethod(obj)):
+        raise TypeError(f"obj must be a function, method or class; got {type(obj).__name__}")
+    return Markdown(f"```python\n{inspect.getsource(obj).rstrip()}\n```")

@@ -1,0 +1,141 @@
+"""Figures of the book: one style, and drawing helpers that update their artists in place.
+
+The helpers draw into an axes they are given and keep handles to their artists, so an
+interactive control can move a vector by calling ``update`` (which calls ``set_data`` and
+friends) instead of drawing a new figure.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+
+from ._validate import as_matrix, as_vector, check_positive
+
+__all__ = ["COLORS", "BasisPlot", "use_book_style"]
+
+#: The book's colours: old basis, new basis, the vector, and a highlight.
+COLORS = {"old": "#7f7f7f", "new": "#1f77b4", "vector": "#d62728", "accent": "#2ca02c"}
+
+
+def use_book_style() -> None:
+    """Apply the book's matplotlib style (sizes, grid, colours) to every later figure."""
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (6.0, 4.0),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "font.size": 11,
+            "axes.titlesize": 12,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+            "image.cmap": "viridis",
+        }
+    )
+
+
+class BasisPlot:
+    """A vector drawn with its components in the standard basis and in a second basis.
+
+    Draws the grid of the standard basis e₁, e₂ (grey), the grid spanned by a new basis ẽ₁, ẽ₂
+    (blue), the vector v (red), and v split into c₁ẽ₁ + c₂ẽ₂ (dashed). :meth:`update` moves the
+    new basis and redraws by updating the existing artists. A singular "basis" is not an error
+    here: the figure says so, because the book shows what goes wrong.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    v : array of shape (2,)
+        The vector, in standard components.
+    new_basis : array of shape (2, 2)
+        Columns ẽ₁, ẽ₂ in standard components (the forward transform F).
+    lim : float
+        Half-width of the square window.
+    """
+
+    def __init__(self, ax, v, new_basis, *, lim: float = 3.0, n_lines: int = 12) -> None:
+        self.v = as_vector(v, "v", size=2)
+        self.lim = check_positive(lim, "lim")
+        self.ax = ax
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal")
+        ax.grid(False)
+        ticks = np.arange(-np.floor(lim), np.floor(lim) + 1)
+        for t in ticks:  # the standard grid never moves
+            ax.axhline(t, color=COLORS["old"], lw=0.5, alpha=0.35, zorder=0)
+            ax.axvline(t, color=COLORS["old"], lw=0.5, alpha=0.35, zorder=0)
+        self._k = np.arange(-n_lines, n_lines + 1)
+        span = np.array([-4 * n_lines, 4 * n_lines])
+        self._span = span
+        self._grid1 = [ax.plot([], [], color=COLORS["new"], lw=0.7, alpha=0.45)[0] for _ in self._k]
+        self._grid2 = [ax.plot([], [], color=COLORS["new"], lw=0.7, alpha=0.45)[0] for _ in self._k]
+        arrow = {"angles": "xy", "scale_units": "xy", "scale": 1, "width": 0.012, "zorder": 3}
+        self._old = ax.quiver([0, 0], [0, 0], [1, 0], [0, 1], color=COLORS["old"], **arrow)
+        self._new = ax.quiver([0, 0], [0, 0], [1, 0], [0, 1], color=COLORS["new"], **arrow)
+        self._vec = ax.quiver([0], [0], [self.v[0]], [self.v[1]], color=COLORS["vector"], **arrow)
+        (self._legs,) = ax.plot([], [], ls="--", color=COLORS["vector"], lw=1.2, zorder=2)
+        self._labels = [
+            ax.text(0, 0, "", color=COLORS["new"], fontsize=12, ha="center", va="center")
+            for _ in range(2)
+        ]
+        ax.text(1.05, -0.25, r"$\vec e_1$", color=COLORS["old"], fontsize=12)
+        ax.text(-0.35, 1.05, r"$\vec e_2$", color=COLORS["old"], fontsize=12)
+        self._vlabel = ax.text(*(self.v * 1.06), r"$\vec v$", color=COLORS["vector"], fontsize=12)
+        self._info = ax.text(
+            0.02,
+            0.98,
+            "",
+            transform=ax.transAxes,
+            va="top",
+            family="monospace",
+            fontsize=9,
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+        )
+        self.components = np.full(2, np.nan)
+        self.update(new_basis)
+
+    def update(self, new_basis) -> np.ndarray:
+        """Move the new basis to the columns of ``new_basis`` and redraw; return ṽ (or NaNs)."""
+        F = as_matrix(new_basis, "new_basis", square=True)
+        if F.shape != (2, 2):
+            raise ValueError(f"new_basis must have shape (2, 2); got {F.shape}")
+        e1, e2 = F[:, 0], F[:, 1]
+        self._new.set_UVC([e1[0], e2[0]], [e1[1], e2[1]])
+        for lbl, e, name in zip(self._labels, (e1, e2), ("1", "2"), strict=True):
+            lbl.set_position(e * 1.12 + np.array([0.0, 0.12]))
+            lbl.set_text(rf"$\tilde{{e}}_{name}$")
+        det = float(np.linalg.det(F))
+        singular = abs(det) < 1e-9 * max(1.0, float(np.abs(F).max()) ** 2)
+        if singular:
+            for line in (*self._grid1, *self._grid2):
+                line.set_data([], [])
+            self._legs.set_data([], [])
+            self.components = np.full(2, np.nan)
+            self._info.set_text(
+                "ẽ₁ and ẽ₂ are parallel: det F = 0.\nThey span only a line, not a basis;\n"
+                "v has no components in them."
+            )
+            return self.components
+        for k, line in zip(self._k, self._grid1, strict=True):  # lines parallel to ẽ₁ through k·ẽ₂
+            pts = k * e2[:, None] + e1[:, None] * self._span[None, :]
+            line.set_data(pts[0], pts[1])
+        for k, line in zip(self._k, self._grid2, strict=True):  # lines parallel to ẽ₂ through k·ẽ₁
+            pts = k * e1[:, None] + e2[:, None] * self._span[None, :]
+            line.set_data(pts[0], pts[1])
+        c = np.linalg.solve(F, self.v)
+        corner = c[0] * e1
+        self._legs.set_data([0, corner[0], self.v[0]], [0, corner[1], self.v[1]])
+        self.components = c
+        B = np.linalg.inv(F)
+        self._info.set_text(
+            f"v  = {self.v[0]:+.2f} e₁ {self.v[1]:+.2f} e₂\n"
+            f"v  = {c[0]:+.2f} ẽ₁ {c[1]:+.2f} ẽ₂\n"
+            f"F  = [[{F[0, 0]:+.2f} {F[0, 1]:+.2f}]  B = [[{B[0, 0]:+.2f} {B[0, 1]:+.2f}]\n"
+            f"      [{F[1, 0]:+.2f} {F[1, 1]:+.2f}]]      [{B[1, 0]:+.2f} {B[1, 1]:+.2f}]]\n"
+            f"det F = {det:+.3f}"
+        )
+        return c

@@ -1,0 +1,48 @@
+"""The exercises' expected answers, recomputed independently (exactly, with sympy)."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from mlcourse import exercises
+
+
+def exact(a):
+    return sp.Matrix(np.asarray(a)).applyfunc(sp.nsimplify)
+
+
+def test_every_exercise_has_data_and_an_answer():
+    for key in exercises.EXERCISES:
+        exercises.exercise_data(key)
+        assert np.all(np.isfinite(np.asarray(exercises.expected_answer(key), dtype=float)))
+
+
+def test_det_3x3_is_24():
+    M = exact(exercises.exercise_data("det-3x3"))
+    assert M.det() == 24
+    assert exercises.expected_answer("det-3x3") == pytest.approx(24, rel=1e-14)
+
+
+def test_product_answer():
+    A, B = (exact(m) for m in exercises.exercise_data("product-2x3-3x2"))
+    np.testing.assert_array_equal(exercises.expected_answer("product-2x3-3x2"), np.array(A * B, dtype=float))
+
+
+def test_components_in_new_basis_answer():
+    F, w = exercises.exercise_data("components-new-basis")
+    exact_answer = exact(F).inv() * exact(w.reshape(2, 1))
+    assert exact_answer == sp.Matrix([sp.Rational(1, 4), -5])
+    np.testing.assert_allclose(exercises.expected_answer("components-new-basis"), [0.25, -5.0], rtol=1e-14)
+
+
+def test_reflection_answer():
+    L, F = (exact(m) for m in exercises.exercise_data("reflection-new-basis"))
+    np.testing.assert_allclose(exercises.expected_answer("reflection-new-basis"),
+                               np.array(F.inv() * L * F, dtype=float), rtol=1e-14, atol=1e-15)
+
+
+def test_unknown_key():
+    with pytest.raises(ValueError, match="unknown exercise key 'nope'; known keys: "):
+        exercises.expected_answer("nope")
+    with pytest.raises(TypeError, match="key must be a string"):
+        exercises.exercise_data(3)
