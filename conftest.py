@@ -13,7 +13,14 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parent
 
 #: book/<folder> -> pytest marker of that part of the book
-PART_MARKERS = {"foundations": "foundations"}
+PART_MARKERS = {
+    "foundations": "foundations",
+    "optimization": "optimization",
+    "neural_networks": "neural_networks",
+    "generative": "generative",
+    "statistics": "statistics",
+    "theory": "theory",
+}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -15,22 +15,23 @@ torch::
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 # The public submodules, in the order of the book.
-_SUBMODULES = ("check", "exercises", "linalg", "plotting", "widgets")
+_SUBMODULES = ("check", "exercises", "linalg", "optim", "plotting", "widgets")
 
 __all__ = [*_SUBMODULES, "__version__", "setup_notebook", "show_source"]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from . import check, exercises, linalg, plotting, widgets  # noqa: F401
+    from . import check, exercises, linalg, optim, plotting, widgets  # noqa: F401
 
 
 def __getattr__(name: str):
     """Import a submodule the first time it is used (PEP 562)."""
-    if name in _SUBMODULES:
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module

@@ -38,7 +38,9 @@ def toc_entries():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     entries = [toc["root"]]
     for part in toc["parts"]:
-        entries += [chapter["file"] for chapter in part["chapters"]]
+        for chapter in part["chapters"]:
+            entries.append(chapter["file"])
+            entries += [section["file"] for section in chapter.get("sections", [])]
     return entries
 
 

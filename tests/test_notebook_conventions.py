@@ -17,7 +17,7 @@ NOTEBOOKS = sorted(p for p in BOOK.rglob("*.ipynb") if ".ipynb_checkpoints" not 
 SYLLABUS = ROOT.parent / "shared" / "syllabus.md"  # beside the repository in CI; optional locally
 ID_PATTERN = re.compile(r"^\d\.(\d+|A)$")
 #: folders whose notebooks teach no syllabus item (they may list none)
-NON_CHAPTER_FOLDERS = {"appendices"}
+NON_CHAPTER_FOLDERS = {"appendices", "errata"}
 
 
 def load(path):

@@ -1,10 +1,4 @@
-"""The exercises' data and expected answers, behind :func:`mlcourse.check.answer`.
-
-Each exercise in the book states its problem in the text and names a key. The expected answer is
-*computed* here from the same data, by a trusted route (numpy or sympy), never written down, so a
-wrong key or a changed problem fails loudly in the tests instead of marking right answers wrong.
-Reading this file reveals the answers: that is fine, it is a self-check, not an exam.
-"""
+"""Exercises of Part 1, *Mathematical foundations*: vectors, matrices and change of basis."""
 
 from __future__ import annotations
 
@@ -12,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["EXERCISES", "exercise_data", "expected_answer"]
+__all__ = ["EXERCISES"]
 
 
 def _det3_data() -> np.ndarray:
@@ -65,22 +59,3 @@ EXERCISES: dict[str, tuple[Callable, Callable]] = {
     "components-new-basis": (_basis_data, _basis_answer),
     "reflection-new-basis": (_reflection_data, _reflection_answer),
 }
-
-
-def _lookup(key: str) -> tuple[Callable, Callable]:
-    if not isinstance(key, str):
-        raise TypeError(f"key must be a string naming an exercise; got {type(key).__name__}")
-    if key not in EXERCISES:
-        known = ", ".join(sorted(EXERCISES))
-        raise ValueError(f"unknown exercise key {key!r}; known keys: {known}")
-    return EXERCISES[key]
-
-
-def exercise_data(key: str):
-    """The data an exercise's text states (so the notebook and the check use the same numbers)."""
-    return _lookup(key)[0]()
-
-
-def expected_answer(key: str):
-    """The expected answer to an exercise, computed by a trusted route."""
-    return _lookup(key)[1]()
