@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validate import as_matrix, as_vector, check_positive
 
-__all__ = ["COLORS", "BasisPlot", "use_book_style"]
+__all__ = ["COLORS", "BasisPlot", "animation_html", "figure_png", "use_book_style"]
 
 #: The book's colours: old basis, new basis, the vector, and a highlight.
 COLORS = {"old": "#7f7f7f", "new": "#1f77b4", "vector": "#d62728", "accent": "#2ca02c"}
@@ -35,6 +35,60 @@ def use_book_style() -> None:
             "image.cmap": "viridis",
         }
     )
+
+
+def figure_png(fig, *, dpi: int = 90):
+    """A figure rendered to a PNG image, for showing inside an ``ipywidgets.Output``.
+
+    Displaying the figure object itself depends on the plotting backend (with ``Agg``, or in a
+    headless run, only its text description is shown); a PNG shows the same picture everywhere:
+    Jupyter, Colab, and the static HTML book, where the widget's last image is stored.
+
+    Returns
+    -------
+    IPython.display.Image
+    """
+    import io
+
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return Image(data=buffer.getvalue(), format="png")
+
+
+def animation_html(animation, alt: str, *, default_mode: str = "loop"):
+    """A matplotlib animation as a self-contained HTML player, for readers without a kernel.
+
+    ``FuncAnimation.to_jshtml`` embeds every frame as an image, but its player links a stylesheet
+    from a public CDN for the icons of its buttons, and its image has no text alternative. The book
+    must read offline and describe every figure, so the link is removed (the book's theme already
+    provides the icons) and ``alt`` is put on the image.
+
+    Parameters
+    ----------
+    animation : matplotlib.animation.Animation
+    alt : str
+        What the animation shows, in words, for readers who cannot see it.
+    default_mode : {"loop", "once", "reflect"}
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    import html as html_lib
+    import re
+
+    from IPython.display import HTML
+
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a non-empty description of what the animation shows")
+    if default_mode not in ("loop", "once", "reflect"):
+        raise ValueError(f"default_mode must be 'loop', 'once' or 'reflect'; got {default_mode!r}")
+    page = animation.to_jshtml(default_mode=default_mode)
+    page = re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", page)
+    page = re.sub(r"<img id=", f'<img alt="{html_lib.escape(alt)}" id=', page, count=1)
+    return HTML(page)
 
 
 class BasisPlot:

@@ -40,7 +40,7 @@ def basis_explorer(new_basis=SLIDES_BASIS, v=SLIDES_VECTOR, *, lim: float = 3.0)
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    from .plotting import BasisPlot
+    from .plotting import BasisPlot, figure_png
 
     F0 = as_matrix(new_basis, "new_basis", square=True)
     if F0.shape != (2, 2):
@@ -79,7 +79,7 @@ def basis_explorer(new_basis=SLIDES_BASIS, v=SLIDES_VECTOR, *, lim: float = 3.0)
         plot.update(F)
         with out:
             out.clear_output(wait=True)
-            display(fig)
+            display(figure_png(fig))
 
     for s in sliders.values():
         s.observe(redraw, names="value")
@@ -123,10 +123,9 @@ def basis_animation(v=SLIDES_VECTOR, *, n_frames: int = 24, lim: float = 3.0, dp
         A self-contained JavaScript player (frames embedded as images).
     """
     import matplotlib.pyplot as plt
-    from IPython.display import HTML
     from matplotlib.animation import FuncAnimation
 
-    from .plotting import BasisPlot
+    from .plotting import BasisPlot, animation_html
 
     bases = basis_path(n_frames)
     v = as_vector(v, "v", size=2)
@@ -139,6 +138,12 @@ def basis_animation(v=SLIDES_VECTOR, *, n_frames: int = 24, lim: float = 3.0, dp
         return ()
 
     anim = FuncAnimation(fig, frame, frames=len(bases), interval=150, blit=False)
-    html = anim.to_jshtml(default_mode="reflect")
+    html = animation_html(
+        anim,
+        "Animation: the new basis vector e-tilde-2 turns from 45 to 180 degrees while e-tilde-1 and "
+        "the vector v stay fixed; the blue grid and the dashed decomposition of v follow, and the "
+        "components grow as the two basis vectors become nearly parallel.",
+        default_mode="reflect",
+    )
     plt.close(fig)
-    return HTML(html)
+    return html

@@ -8,40 +8,16 @@ an exception in a notebook and on a broken cross-reference.
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from book_helpers import jupyter_book, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
-
-
-def jupyter_book(*args, cwd):
-    exe = Path(sys.executable).with_name("jupyter-book")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=1500)
-
-
-@pytest.fixture(scope="session")
-def built_book():
-    result = jupyter_book("build", ".", "-W", "-n", "--keep-going", cwd=ROOT)
-    assert result.returncode == 0, f"the book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
-    return HTML
-
-
-def toc_entries():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]]
-    for part in toc["parts"]:
-        for chapter in part["chapters"]:
-            entries.append(chapter["file"])
-            entries += [section["file"] for section in chapter.get("sections", [])]
-    return entries
 
 
 def chapter_notebooks():
@@ -114,7 +90,9 @@ MINI_TOC = "format: jb-book\nroot: index\n"
 
 
 def mini_book(tmp_path, notebook_cells, markdown=""):
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["sphinx"].pop("local_extensions")  # the throwaway book needs no offline JavaScript
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
     (tmp_path / "book").mkdir()
     shutil.copy(ROOT / "book" / "references.bib", tmp_path / "book" / "references.bib")
     (tmp_path / "_toc.yml").write_text(MINI_TOC + "chapters:\n  - file: page\n")
@@ -139,3 +117,95 @@ def test_a_broken_cross_reference_fails_the_build(tmp_path):
     result = mini_book(tmp_path, ["x = 1"], markdown="See {eq}`no-such-equation`.\n")
     assert result.returncode != 0
     assert "no-such-equation" in result.stdout + result.stderr
+
+
+def _html_pages(html_root):
+    return [html_root / f"{entry}.html" for entry in toc_entries()]
+
+
+class _Links(__import__("html.parser").parser.HTMLParser):
+    """Collects the ids, links and images of one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.images = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "img":
+            self.images.append(attrs)
+
+
+def _parse(path):
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_internal_link_and_anchor_resolves(built_book):
+    """A crawl from the front page: every link inside the book reaches a file, and its anchor exists."""
+    from urllib.parse import unquote, urlsplit
+
+    # index.html only redirects (no links) to the root page of the table of contents
+    start = (built_book / f"{toc_entries()[0]}.html").resolve()
+    assert f'{toc_entries()[0]}.html' in (built_book / "index.html").read_text()
+    queue, seen, broken, parsed = [start], {start}, [], {}
+    while queue:
+        page_path = queue.pop()
+        parsed[page_path] = parsed.get(page_path) or _parse(page_path)
+        for href in parsed[page_path].links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("mailto:"):
+                continue
+            target = (page_path.parent / unquote(parts.path)).resolve() if parts.path else page_path
+            if not target.exists():
+                broken.append(f"{page_path.relative_to(built_book)}: {href} (no such file)")
+                continue
+            if target.suffix == ".html":
+                if target not in parsed:
+                    parsed[target] = _parse(target)
+                if parts.fragment and unquote(parts.fragment) not in parsed[target].ids:
+                    broken.append(f"{page_path.relative_to(built_book)}: {href} (no such anchor)")
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+    assert not broken, "broken links:\n" + "\n".join(broken)
+    missing = [p for p in _html_pages(built_book) if p.resolve() not in {s.resolve() for s in seen}]
+    assert not missing, f"pages no link leads to: {missing}"
+
+
+def test_every_figure_says_what_it_shows(built_book):
+    """Figures carry alt text in words (cell metadata mystnb.image.alt), not a file name."""
+    lacking = []
+    for path in _html_pages(built_book):
+        for img in _parse(path).images:
+            alt = (img.get("alt") or "").strip()
+            if not alt or "_images/" in alt or alt.endswith(".png"):
+                lacking.append(f"{path.relative_to(built_book)}: {img.get('src', '')[:60]}")
+    assert not lacking, "images without a description (add mystnb.image.alt to the cell):\n" + "\n".join(
+        lacking
+    )
+
+
+def test_figures_are_opaque_so_they_read_in_dark_mode(built_book):
+    """Figures are drawn on an opaque light background, so dark mode shows them as they are."""
+    import numpy as np
+    from PIL import Image
+
+    images = sorted((built_book / "_images").glob("*.png"))
+    assert images
+    for path in images:
+        pixels = np.asarray(Image.open(path).convert("RGBA"))
+        corners = pixels[[0, 0, -1, -1], [0, -1, 0, -1]]
+        assert np.all(corners[:, 3] == 255), f"{path.name}: transparent background"
+        assert np.all(corners[:, :3].mean(axis=1) > 200), f"{path.name}: dark background"
+
+
+def test_execution_times_page_lists_every_notebook(built_book):
+    html = page(built_book, "book/appendices/execution_times")
+    for entry in chapter_notebooks():
+        assert entry.split("/")[-1] in html, f"{entry} missing from the execution-times table"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mlcourse import linalg, widgets
-from mlcourse.plotting import BasisPlot, use_book_style
+from mlcourse.plotting import BasisPlot, animation_html, use_book_style
 
 pytestmark = pytest.mark.foundations
 
@@ -90,6 +90,20 @@ def test_basis_animation_embeds_every_frame():
     html = widgets.basis_animation(n_frames=4, dpi=30).data
     assert html.count("data:image/png;base64") == 4
     assert "<script" in html
+    assert "https://" not in html  # no stylesheet from a CDN: the book reads offline
+    assert '<img alt="Animation: the new basis vector' in html
+
+
+def test_animation_html_needs_a_description():
+    import matplotlib.animation
+
+    fig = plt.figure()
+    anim = matplotlib.animation.FuncAnimation(fig, lambda i: (), frames=2)
+    with pytest.raises(ValueError, match="alt must be a non-empty description"):
+        animation_html(anim, "  ")
+    with pytest.raises(ValueError, match="default_mode must be"):
+        animation_html(anim, "two frames", default_mode="bounce")
+    plt.close(fig)
 
 
 def test_book_style_is_applied():
