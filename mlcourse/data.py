@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validate import check_int, check_positive
 
-__all__ = ["Dataset", "digits", "toy_regression", "two_moons"]
+__all__ = ["Dataset", "diabetes", "digits", "toy_regression", "two_moons"]
 
 
 class Dataset(NamedTuple):
@@ -44,6 +44,20 @@ def digits() -> Dataset:
     return Dataset(X, raw.target.astype(np.int64),
                    "1797 handwritten digits, 8×8 grey levels scaled to [0, 1], labels 0-9 (scikit-learn)",
                    raw.images.astype(np.float64) / 16.0)
+
+
+def diabetes() -> Dataset:
+    """scikit-learn's diabetes data: 442 patients, 10 standardised features, y = disease progression.
+
+    A small real regression task that ships with scikit-learn (no download). ``y`` is a
+    quantitative measure of disease progression one year after baseline (about 25 to 346).
+    """
+    from sklearn.datasets import load_diabetes
+
+    raw = load_diabetes()
+    return Dataset(raw.data.astype(np.float64), raw.target.astype(np.float64),
+                   "442 diabetes patients, 10 centred and scaled features (age, sex, BMI, blood pressure, "
+                   "six blood serum measurements), y = disease progression after one year (scikit-learn)")
 
 
 def toy_regression(n_samples: int = 100, noise: float = 0.1, *, rng) -> Dataset:

@@ -5,6 +5,8 @@ import pytest
 
 from mlcourse import data
 
+pytestmark = pytest.mark.foundations
+
 
 def test_digits_ship_with_scikit_learn():
     d = data.digits()
@@ -31,3 +33,17 @@ def test_generators_reject_bad_input():
         data.toy_regression(0, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="noise must be >= 0"):
         data.two_moons(10, noise=-1, rng=np.random.default_rng(0))
+
+
+def test_diabetes_ships_with_scikit_learn():
+    from sklearn.datasets import load_diabetes
+
+    d = data.diabetes()
+    raw = load_diabetes()
+    assert d.X.shape == (442, 10) and d.y.shape == (442,) and d.X.dtype == np.float64
+    np.testing.assert_array_equal(d.X, raw.data)
+    np.testing.assert_array_equal(d.y, raw.target)
+    # the features are centred and scaled to unit norm by scikit-learn
+    np.testing.assert_allclose(d.X.mean(axis=0), 0.0, atol=1e-15)
+    np.testing.assert_allclose(np.linalg.norm(d.X, axis=0), 1.0, rtol=1e-12)
+    assert "diabetes" in d.description

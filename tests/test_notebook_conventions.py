@@ -135,6 +135,23 @@ def test_exercise_solutions_are_gated(path):
     assert open_label is None, f"{name(path)}: rule 'gated solutions': {open_label} never ends"
 
 
+FIGURE_CALLS = re.compile(r"\bplt\.show\(\)|\bfig(?:ure)?\.show\(\)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
+def test_every_figure_has_alt_text(path):
+    """A cell that shows a figure describes it in words (``mystnb.image.alt`` or a caption)."""
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] != "code" or not FIGURE_CALLS.search(source(cell)):
+            continue
+        mystnb = cell.get("metadata", {}).get("mystnb", {})
+        alt = (mystnb.get("image", {}).get("alt") or mystnb.get("figure", {}).get("caption") or "").strip()
+        assert len(alt) >= 20, (
+            f"{name(path)}: rule 'figures are described' (cell {i}): a cell that shows a figure needs "
+            'metadata "mystnb": {"image": {"alt": "<what the figure shows, in words>"}}'
+        )
+
+
 def toc_files():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
