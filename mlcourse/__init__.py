@@ -21,12 +21,34 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 # The public submodules, in the order of the book.
-_SUBMODULES = ("calculus", "check", "data", "exercises", "linalg", "optim", "plotting", "widgets")
+_SUBMODULES = (
+    "autoencoder", "calculus", "check", "cnn", "data", "decomposition", "divergence", "exercises",
+    "linalg", "manifold", "nn", "optim", "plotting", "stats", "theory", "vae", "vi", "widgets",
+)
 
 __all__ = [*_SUBMODULES, "__version__", "setup_notebook", "show_source"]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from . import calculus, check, data, exercises, linalg, optim, plotting, widgets  # noqa: F401
+    from . import (  # noqa: F401
+        autoencoder,
+        calculus,
+        check,
+        cnn,
+        data,
+        decomposition,
+        divergence,
+        exercises,
+        linalg,
+        manifold,
+        nn,
+        optim,
+        plotting,
+        stats,
+        theory,
+        vae,
+        vi,
+        widgets,
+    )
 
 
 def __getattr__(name: str):

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validate import as_matrix, as_vector, check_int
 
-__all__ = ["basis_animation", "basis_explorer", "basis_path"]
+__all__ = ["basis_animation", "basis_explorer", "basis_path", "optimizer_playground"]
 
 #: The slides' new basis ẽ₁ = 2e₁ + e₂, ẽ₂ = -½e₁ + ¼e₂, as columns.
 SLIDES_BASIS = np.array([[2.0, -0.5], [1.0, 0.25]])
@@ -147,3 +147,13 @@ def basis_animation(v=SLIDES_VECTOR, *, n_frames: int = 24, lim: float = 3.0, dp
     )
     plt.close(fig)
     return html
+
+
+def optimizer_playground(problem: str = "rosenbrock", **kwargs):
+    """The optimizer playground of Part 2: every optimizer's trajectory, live, on a 2-D problem.
+
+    A shortcut to :func:`mlcourse.optim.playground.optimizer_playground` (same arguments).
+    """
+    from .optim.playground import optimizer_playground as playground
+
+    return playground(problem, **kwargs)

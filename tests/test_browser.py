@@ -156,13 +156,19 @@ def test_page_in_the_browser(browser, site, entry):
             rendered = page.evaluate(
                 """() => ({
                     widgets: document.querySelectorAll('.widget-subarea').length,
-                    sliders: document.querySelectorAll('.widget-slider, .widget-hslider').length,
+                    controls: document.querySelectorAll(
+                        '.widget-slider, .widget-hslider, .widget-dropdown, .widget-toggle-buttons, '
+                        + '.widget-radio, .widget-checkbox, .widget-play').length,
                     figures: document.querySelectorAll(
                         '.jupyter-widgets-output-area img, .widget-output img').length,
+                    animations: document.querySelectorAll('.animation img').length,
                 })"""
             )
             assert rendered["widgets"] >= views, f"{entry}: {views} widgets, {rendered['widgets']} rendered"
-            assert rendered["figures"] >= 1, f"{entry}: widgets render but show no figure without a kernel"
+            if rendered["controls"]:  # an interactive control (not just a progress bar)
+                assert rendered["figures"] + rendered["animations"] >= 1, (
+                    f"{entry}: controls render, but without a kernel the page shows no figure or animation"
+                )
     finally:
         visit.close()
 

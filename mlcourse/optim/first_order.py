@@ -2,13 +2,12 @@
 
 Every factory returns an :class:`~mlcourse.optim.base.Optimizer`. The update rules are written
 to follow ``torch.optim`` exactly (SGD with and without momentum and Nesterov, RMSprop, Adam), so
-that the book can check them iterate by iterate against torch in float64. The chapter
-*Momentum, RMSprop and Adam* derives each rule.
+that the book can check them iterate by iterate against torch in float64. The chapters
+*Gradient descent*, *Momentum and Nesterov* and *RMSprop and Adam* derive the rules.
 """
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
@@ -16,8 +15,49 @@ import numpy as np
 from .._validate import check_positive
 from .base import Optimizer
 
-__all__ = ["AdamState", "GDState", "MomentumState", "RMSpropState", "adam", "gd", "momentum",
-           "nesterov", "rmsprop"]
+__all__ = ["AdamState", "GDState", "MomentumState", "RMSpropState", "adam", "adam_update", "gd",
+           "gd_update", "momentum", "momentum_update", "nesterov", "nesterov_update", "rmsprop",
+           "rmsprop_update"]
+
+
+# --- the update rules, as pure functions --------------------------------------------------------
+# Each factory below closes over its hyperparameters and calls one of these. They are written for
+# arrays: x, g and the state may have any shape (..., d), and the hyperparameters may be floats or
+# arrays that broadcast against x (shape (..., 1)), which is how the playground runs many
+# optimizers and many settings at once with exactly the arithmetic of the factories.
+
+
+def gd_update(x, g, state, lr):
+    """One step of gradient descent: x - η g."""
+    return x - lr * g, state
+
+
+def momentum_update(x, g, state, lr, beta):
+    """One heavy-ball step in torch's form: v ← βv + g, x ← x - ηv."""
+    v = beta * state.v + g
+    return x - lr * v, MomentumState(v)
+
+
+def nesterov_update(x, g, state, lr, beta):
+    """One Nesterov step in torch's form: v ← βv + g, x ← x - η(g + βv)."""
+    v = beta * state.v + g
+    return x - lr * (g + beta * v), MomentumState(v)
+
+
+def rmsprop_update(x, g, state, lr, alpha, eps):
+    """One RMSprop step in torch's form: s ← αs + (1-α)g², x ← x - η·(g/(√s + ε))."""
+    s = alpha * state.s + (1 - alpha) * g * g
+    return x - lr * (g / (np.sqrt(s) + eps)), RMSpropState(s)
+
+
+def adam_update(x, g, state, lr, beta1, beta2, eps):
+    """One Adam step in torch's form and order of operations (see :func:`adam`)."""
+    t = state.t + 1
+    m = beta1 * state.m + (1 - beta1) * g
+    s = beta2 * state.s + (1 - beta2) * g * g
+    bias1, bias2 = 1 - beta1**t, 1 - beta2**t
+    denom = np.sqrt(s) / np.sqrt(bias2) + eps
+    return x - (lr / bias1) * (m / denom), AdamState(t, m, s)
 
 
 def _check_lr(lr) -> float:
@@ -49,7 +89,7 @@ def gd(lr: float) -> Optimizer:
         return GDState()
 
     def step(x, g, state):
-        return x - lr * g, state
+        return gd_update(x, g, state, lr)
 
     return Optimizer(f"GD(lr={lr:g})", init, step, {"lr": lr})
 
@@ -82,8 +122,7 @@ def momentum(lr: float, beta: float = 0.9) -> Optimizer:
         return MomentumState(v=np.zeros_like(x, dtype=np.float64))
 
     def step(x, g, state):
-        v = beta * state.v + g
-        return x - lr * v, MomentumState(v)
+        return momentum_update(x, g, state, lr, beta)
 
     return Optimizer(f"Momentum(lr={lr:g}, β={beta:g})", init, step, {"lr": lr, "beta": beta})
 
@@ -102,8 +141,7 @@ def nesterov(lr: float, beta: float = 0.9) -> Optimizer:
         return MomentumState(v=np.zeros_like(x, dtype=np.float64))
 
     def step(x, g, state):
-        v = beta * state.v + g
-        return x - lr * (g + beta * v), MomentumState(v)
+        return nesterov_update(x, g, state, lr, beta)
 
     return Optimizer(f"Nesterov(lr={lr:g}, β={beta:g})", init, step, {"lr": lr, "beta": beta})
 
@@ -129,8 +167,7 @@ def rmsprop(lr: float, alpha: float = 0.99, eps: float = 1e-8) -> Optimizer:
         return RMSpropState(s=np.zeros_like(x, dtype=np.float64))
 
     def step(x, g, state):
-        s = alpha * state.s + (1 - alpha) * g * g
-        return x - lr * g / (np.sqrt(s) + eps), RMSpropState(s)
+        return rmsprop_update(x, g, state, lr, alpha, eps)
 
     return Optimizer(f"RMSprop(lr={lr:g}, α={alpha:g})", init, step,
                      {"lr": lr, "alpha": alpha, "eps": eps})
@@ -168,12 +205,7 @@ def adam(lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8)
         return AdamState(t=0, m=zeros, s=zeros.copy())
 
     def step(x, g, state):
-        t = state.t + 1
-        m = beta1 * state.m + (1 - beta1) * g
-        s = beta2 * state.s + (1 - beta2) * g * g
-        bias1, bias2 = 1 - beta1**t, 1 - beta2**t
-        denom = np.sqrt(s) / math.sqrt(bias2) + eps
-        return x - (lr / bias1) * (m / denom), AdamState(t, m, s)
+        return adam_update(x, g, state, lr, beta1, beta2, eps)
 
     return Optimizer(f"Adam(lr={lr:g}, β₁={beta1:g}, β₂={beta2:g})", init, step,
                      {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps})

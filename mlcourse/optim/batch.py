@@ -1,0 +1,275 @@
+"""Run one optimizer from many starting points, or with many settings, in a single vectorised loop.
+
+:func:`mlcourse.optim.run` follows one trajectory. The book often wants thousands: every starting
+point of a grid (which minimum does gradient descent reach from here?), or every learning rate of
+a sweep, or all five optimizers of the playground at once. :func:`run_many` advances all of them
+together: one loop over the steps, and inside it one vectorised gradient evaluation and one
+vectorised update for the whole batch. The update is the *same function* that the optimizer
+factories use (:func:`~mlcourse.optim.first_order.adam_update` and its siblings), so a batched
+trajectory is bit for bit the trajectory that :func:`~mlcourse.optim.run` computes.
+
+Divergence is data here too: a row whose iterate becomes non-finite or leaves the ball of radius
+``max_norm`` is frozen, its later iterates are NaN and ``diverged_at`` records the step.
+
+Defined in the chapter *Gradient descent* (basins of attraction, learning-rate sweeps) and used by
+the playground.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._validate import as_float_array, check_int, check_positive
+from .first_order import (
+    AdamState,
+    GDState,
+    MomentumState,
+    RMSpropState,
+    adam_update,
+    gd_update,
+    momentum_update,
+    nesterov_update,
+    rmsprop_update,
+)
+
+__all__ = ["KINDS", "BatchResult", "Group", "run_many", "simulate", "simulate_mixed"]
+
+
+def _zeros_state(cls):
+    return lambda x: cls(np.zeros_like(x))
+
+
+#: kind -> (update rule, state maker, hyperparameter names in the rule's order, defaults)
+KINDS: dict[str, tuple[Callable, Callable, tuple[str, ...], dict[str, float]]] = {
+    "gd": (gd_update, lambda x: GDState(), ("lr",), {}),
+    "momentum": (momentum_update, _zeros_state(MomentumState), ("lr", "beta"), {"beta": 0.9}),
+    "nesterov": (nesterov_update, _zeros_state(MomentumState), ("lr", "beta"), {"beta": 0.9}),
+    "rmsprop": (rmsprop_update, _zeros_state(RMSpropState), ("lr", "alpha", "eps"),
+                {"alpha": 0.99, "eps": 1e-8}),
+    "adam": (adam_update, lambda x: AdamState(0, np.zeros_like(x), np.zeros_like(x)),
+             ("lr", "beta1", "beta2", "eps"), {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+}
+
+
+class BatchResult(NamedTuple):
+    """Many trajectories of the same length.
+
+    Attributes
+    ----------
+    iterates : array of shape (batch, n_steps + 1, d)
+        Row b is the trajectory x₀, x₁, … of member b; NaN from the step where it diverged.
+    diverged_at : int array of shape (batch,)
+        The step at which each member diverged, or -1.
+    """
+
+    iterates: np.ndarray
+    diverged_at: np.ndarray
+
+    @property
+    def diverged(self) -> np.ndarray:
+        """Boolean array of shape (batch,)."""
+        return self.diverged_at >= 0
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last finite iterate of each member, shape (batch, d)."""
+        finite = np.all(np.isfinite(self.iterates), axis=-1)
+        last = finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1)
+        return self.iterates[np.arange(len(last)), last]
+
+
+class Group(NamedTuple):
+    """Rows ``rows`` of the batch move by ``update(x, g, state, *hyperparameters)``."""
+
+    update: Callable
+    state: Any
+    hyperparameters: tuple
+    rows: slice
+
+
+def simulate(groups: Sequence[Group], grad: Callable[[np.ndarray], np.ndarray], x0: np.ndarray,
+             n_steps: int, max_norm: float = 1e6) -> BatchResult:
+    """The engine behind :func:`run_many`: every group advances on its rows, all in one loop.
+
+    ``x0`` has shape (batch, d); ``grad`` must accept shape (batch, d). No validation here:
+    callers validate (this is the inner loop of a widget).
+    """
+    x = np.array(x0, dtype=np.float64)
+    batch, d = x.shape
+    out = np.empty((n_steps + 1, batch, d))
+    out[0] = x
+    alive = np.ones(batch, dtype=bool)
+    diverged_at = np.full(batch, -1)
+    last_good = x.copy()
+    states = [g.state for g in groups]
+    with np.errstate(all="ignore"):
+        for k in range(1, n_steps + 1):
+            g = grad(x)
+            new = np.empty_like(x)
+            for i, group in enumerate(groups):
+                new[group.rows], states[i] = group.update(x[group.rows], g[group.rows], states[i],
+                                                          *group.hyperparameters)
+            bad = ~(np.all(np.isfinite(new), axis=1) & (np.einsum("bi,bi->b", new, new) <= max_norm**2))
+            if bad.any():
+                newly = bad & alive
+                diverged_at[newly] = k
+                alive &= ~bad
+                new[~alive] = last_good[~alive]  # park the dead rows where their gradient is finite
+            last_good[alive] = new[alive]
+            out[k] = new
+            x = new
+    iterates = np.moveaxis(out, 1, 0)
+    steps = np.arange(n_steps + 1)
+    dead = (diverged_at[:, None] >= 0) & (steps[None, :] >= diverged_at[:, None])
+    iterates[dead] = np.nan
+    return BatchResult(iterates, diverged_at)
+
+
+def _hyper(value, name: str, batch: int, *, unit_interval: bool = False) -> np.ndarray:
+    a = as_float_array(value, name)
+    if a.ndim > 1 or (a.ndim == 1 and a.shape[0] != batch):
+        raise ValueError(f"{name} must be a number or an array of shape ({batch},); got shape {a.shape}")
+    a = np.broadcast_to(a, (batch,))
+    if unit_interval:
+        if np.any((a < 0) | (a >= 1)):
+            raise ValueError(f"{name} must be in [0, 1); got {a[(a < 0) | (a >= 1)][0]}")
+    elif np.any(a <= 0):
+        raise ValueError(f"{name} must be > 0; got {a[a <= 0][0]}")
+    return a[:, None].copy()
+
+
+def run_many(kind: str, grad: Callable[[np.ndarray], np.ndarray], x0, n_steps: int, *,
+             max_norm: float = 1e6, **hyperparameters) -> BatchResult:
+    """Run one kind of optimizer for a whole batch of starting points and/or settings at once.
+
+    Parameters
+    ----------
+    kind : {"gd", "momentum", "nesterov", "rmsprop", "adam"}
+    grad : callable
+        ∇f, vectorised: it maps shape (batch, d) to shape (batch, d) (every problem in
+        :mod:`mlcourse.optim.problems` does).
+    x0 : array of shape (batch, d), or (d,) to start every member at the same point
+    n_steps : int
+    max_norm : float
+        A member whose iterate leaves the ball of this radius counts as diverged.
+    **hyperparameters : float or array of shape (batch,)
+        ``lr`` (required) and the kind's others (``beta``; ``alpha``, ``eps``; ``beta1``,
+        ``beta2``, ``eps``), with torch's defaults.
+
+    Returns
+    -------
+    BatchResult
+
+    Examples
+    --------
+    A learning-rate sweep of gradient descent on a quadratic, in one call:
+
+    >>> import numpy as np
+    >>> from mlcourse.optim import problems, run_many
+    >>> p = problems.quadratic(10.0)
+    >>> res = run_many("gd", p.grad, p.start, 100, lr=np.array([0.01, 0.1, 0.25]))
+    >>> res.diverged.tolist()
+    [False, False, True]
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {sorted(KINDS)}; got {kind!r}")
+    if not callable(grad):
+        raise TypeError(f"grad must be a function x -> gradient; got {type(grad).__name__}")
+    update, make_state, names, defaults = KINDS[kind]
+    unknown = set(hyperparameters) - set(names)
+    if unknown:
+        raise TypeError(f"{kind} takes hyperparameters {names}; got unexpected {sorted(unknown)}")
+    if "lr" not in hyperparameters:
+        raise TypeError(f"{kind} needs lr")
+    x0 = as_float_array(x0, "x0")
+    sizes = [np.size(v) for v in hyperparameters.values() if np.ndim(v) == 1]
+    if x0.ndim == 1:
+        x0 = np.broadcast_to(x0, (max(sizes, default=1), x0.shape[0])).copy()
+    if x0.ndim != 2:
+        raise ValueError(f"x0 must have shape (batch, d) or (d,); got shape {x0.shape}")
+    batch = x0.shape[0]
+    n_steps = check_int(n_steps, "n_steps", minimum=0)
+    max_norm = check_positive(max_norm, "max_norm")
+    values = {**defaults, **hyperparameters}
+    hp = tuple(_hyper(values[n], n, batch, unit_interval=n in ("beta", "alpha", "beta1", "beta2"))
+               for n in names)
+    g0 = np.asarray(grad(x0))
+    if g0.shape != x0.shape:
+        raise ValueError(f"grad(x) must return shape {x0.shape}; got {g0.shape}")
+    group = Group(update, make_state(x0), hp, slice(0, batch))
+    return simulate([group], grad, x0, n_steps, max_norm)
+
+
+def simulate_mixed(kinds: Sequence[str], hyperparameters: Sequence[dict], grad: Callable,
+                   x0: np.ndarray, n_steps: int, max_norm: float = 1e6) -> BatchResult:
+    """Every row its own optimizer, all advanced by one fused update (the playground's inner loop).
+
+    Row b runs ``kinds[b]`` with ``hyperparameters[b]`` (a full dict: ``lr`` and the kind's
+    others). The five update rules are one rule with per-row coefficients:
+
+        v ← b·v + c·g               (momentum, Nesterov: b = β, c = 1; Adam: b = β₁, c = 1 - β₁;
+                                     GD, RMSprop: b = 0, c = 1)
+        s ← a·s + (1 - a)·g²        (RMSprop: a = α; Adam: a = β₂; others: a = 1, s stays 0)
+        u = g + β·v (Nesterov), else v
+        d = √s / √(1 - β₂ᵗ) + ε     (RMSprop: β₂ = 0; GD and momentum: √(1 - β₂ᵗ) = ∞ and ε = 1, so d = 1)
+        x ← x - (η / (1 - β₁ᵗ))·(u / d)   (β₁ = 0 except for Adam)
+
+    Each special case performs the same floating-point operations, in the same order, as the
+    rules of :mod:`first_order` (multiplying by 1, adding 0 or dividing by 1 are exact), so every
+    row is bit for bit what :func:`mlcourse.optim.run` gives; the tests check this. The bias
+    corrections are computed once per step before the loop; inside it there is one gradient
+    evaluation and about twenty array operations per step, whatever the number of rows.
+    """
+    x = np.array(x0, dtype=np.float64)
+    batch, d = x.shape
+
+    def column(values):
+        return np.asarray(values, dtype=np.float64)[:, None]
+
+    kinds = list(kinds)
+    pairs = list(zip(kinds, hyperparameters, strict=True))
+    adaptive = [k in ("rmsprop", "adam") for k in kinds]
+    bv = column([h["beta"] if k in ("momentum", "nesterov") else h["beta1"] if k == "adam" else 0.0
+                 for k, h in pairs])
+    cg = column([1 - h["beta1"] if k == "adam" else 1.0 for k, h in pairs])
+    a = column([h["alpha"] if k == "rmsprop" else h["beta2"] if k == "adam" else 1.0 for k, h in pairs])
+    one_minus_a = column([1 - h["alpha"] if k == "rmsprop" else 1 - h["beta2"] if k == "adam" else 0.0
+                          for k, h in pairs])
+    eps = column([h["eps"] if ad else 1.0 for (k, h), ad in zip(pairs, adaptive, strict=True)])
+    nest = column([k == "nesterov" for k in kinds]) > 0
+    beta_n = np.where(nest, bv, 0.0)
+    # per step: η/(1 - β₁ᵗ) and √(1 - β₂ᵗ), with Python floats exactly as the factories compute them
+    scale = np.empty((n_steps + 1, batch, 1))
+    root2 = np.empty((n_steps + 1, batch, 1))
+    for b, (k, h) in enumerate(pairs):
+        b1, b2 = (h["beta1"], h["beta2"]) if k == "adam" else (0.0, 0.0)
+        for t in range(1, n_steps + 1):
+            scale[t, b, 0] = h["lr"] / (1 - b1**t)
+            root2[t, b, 0] = np.sqrt(1 - b2**t) if adaptive[b] else np.inf
+
+    out = np.empty((n_steps + 1, batch, d))
+    out[0] = x
+    v = np.zeros_like(x)
+    s = np.zeros_like(x)
+    diverged_at = np.full(batch, -1)
+    limit = max_norm**2
+    with np.errstate(all="ignore"):
+        for k in range(1, n_steps + 1):
+            g = grad(x)
+            v = bv * v + cg * g
+            s = a * s + one_minus_a * g * g
+            u = np.where(nest, g + beta_n * v, v)
+            x = x - scale[k] * (u / (np.sqrt(s) / root2[k] + eps))
+            if not np.abs(x).max() <= max_norm:  # rare: then find the rows (NaN fails <= too)
+                bad = ~(np.einsum("bi,bi->b", x, x) <= limit)
+                diverged_at[bad & (diverged_at < 0)] = k
+                x[bad] = out[k - 1][bad]  # park: its later iterates are set to NaN below
+            out[k] = x
+    iterates = np.moveaxis(out, 1, 0)
+    steps = np.arange(n_steps + 1)
+    dead = (diverged_at[:, None] >= 0) & (steps[None, :] >= diverged_at[:, None])
+    iterates[dead] = np.nan
+    return BatchResult(iterates, diverged_at)

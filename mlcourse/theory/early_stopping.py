@@ -1,0 +1,59 @@
+"""Early stopping as L2 regularization, on a quadratic.
+
+Gradient descent from w⁽⁰⁾ = 0 with step ε on Ĵ(w) = ½ (w - w*)ᵀ H (w - w*), H = QΛQᵀ, gives after τ
+steps Qᵀw⁽τ⁾ = [I - (I - εΛ)^τ] Qᵀw*, while the L2 minimizer is Qᵀw̃ = [I - α(Λ + αI)⁻¹] Qᵀw*. The
+two shrink w* alike when (I - εΛ)^τ ≈ α(Λ + αI)⁻¹, which for ελᵢ ≪ 1 and λᵢ ≪ α gives
+τ ≈ 1/(εα): stopping after τ steps is L2 with α ≈ 1/(ετ).
+
+Defined in the chapter *Implicit bias* (Part 6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validate import as_float_array, check_int, check_positive
+
+__all__ = ["early_stopping_factors", "l2_factors", "matching_alpha"]
+
+
+def _eigs(eigenvalues) -> np.ndarray:
+    lam = as_float_array(eigenvalues, "eigenvalues")
+    if np.any(lam < 0):
+        raise ValueError("eigenvalues must be non-negative (a positive semi-definite Hessian)")
+    return lam
+
+
+def early_stopping_factors(eigenvalues, lr: float, n_steps: int) -> np.ndarray:
+    """The fraction 1 - (1 - ελᵢ)^τ of each component of w* learned after τ steps of GD from zero."""
+    lam = _eigs(eigenvalues)
+    lr = check_positive(lr, "lr")
+    tau = check_int(n_steps, "n_steps", minimum=0)
+    return 1.0 - (1.0 - lr * lam) ** tau
+
+
+def l2_factors(eigenvalues, alpha) -> np.ndarray:
+    """The fraction λᵢ/(λᵢ + α) = 1 - α/(λᵢ + α) of each component of w* kept by L2.
+
+    ``alpha`` is a number, or an array that broadcasts against ``eigenvalues`` (one α per direction).
+    """
+    lam = _eigs(eigenvalues)
+    alpha = as_float_array(alpha, "alpha")
+    if np.any(alpha <= 0):
+        raise ValueError(f"alpha must be > 0; got {alpha if alpha.ndim else float(alpha)}")
+    return lam / (lam + alpha)
+
+
+def matching_alpha(eigenvalues, lr: float, n_steps: int) -> np.ndarray:
+    """The α that makes L2 shrink direction i exactly as τ steps do: α = λ(1 - ελ)^τ / (1 - (1 - ελ)^τ).
+
+    Solves (1 - ελ)^τ = α/(λ + α) for α, one eigenvalue at a time (0 < ελ < 1, τ ≥ 1); compare with
+    the approximation 1/(ετ).
+    """
+    lam = _eigs(eigenvalues)
+    lr = check_positive(lr, "lr")
+    tau = check_int(n_steps, "n_steps", minimum=1)
+    if np.any(lam <= 0) or np.any(lr * lam >= 1):
+        raise ValueError("matching_alpha needs 0 < lr·eigenvalue < 1 for every eigenvalue")
+    r = (1.0 - lr * lam) ** tau
+    return lam * r / (1.0 - r)
