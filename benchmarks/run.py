@@ -134,6 +134,139 @@ def optimizer_loop(repeat: int) -> dict:
             "budget": "at least 10× faster than torch (ratio ≤ 0.1)", "met": t_ours / t_theirs <= 0.1}
 
 
+def neural_networks(repeat: int) -> list[dict]:
+    """mlcourse.nn: one training epoch on digits; mlcourse.cnn.conv2d against torch (float64)."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    from mlcourse import cnn, data, nn, optim
+
+    d = data.digits()
+    X, y = d.X[:1300], d.y[:1300]
+
+    def numpy_epoch():
+        r = np.random.default_rng(0)
+        model = nn.Sequential(nn.Linear(64, 64, rng=r), nn.ReLU(), nn.Linear(64, 10, rng=r))
+        nn.fit(model, nn.CrossEntropyLoss(), X, y, optim.adam(lr=1e-3), n_epochs=1, batch_size=64,
+               rng=r)
+
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def torch_epoch():
+        model = torch.nn.Sequential(
+            torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10)
+        ).double()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        perm = torch.randperm(len(yt))
+        for i in range(0, len(yt), 64):
+            b = perm[i:i + 64]
+            opt.zero_grad()
+            F.cross_entropy(model(Xt[b]), yt[b]).backward()
+            opt.step()
+
+    rng = np.random.default_rng(0)
+    x, w = rng.normal(size=(64, 8, 16, 16)), rng.normal(size=(16, 8, 3, 3))
+    xt, wt = torch.from_numpy(x), torch.from_numpy(w)
+    rows = []
+    for what, ours, theirs in [
+        ("mlcourse.nn.fit, one epoch on 1300 digits (64-64-10 ReLU, batch 64, Adam) vs torch, float64",
+         numpy_epoch, torch_epoch),
+        ("mlcourse.cnn.conv2d (64, 8, 16, 16) * (16, 8, 3, 3), padding 1 vs torch.nn.functional.conv2d",
+         lambda: cnn.conv2d(x, w, padding=1), lambda: F.conv2d(xt, wt, padding=1)),
+    ]:
+        t_ours, t_theirs = median_time(ours, repeat), median_time(theirs, repeat)
+        rows.append({"what": what, "seconds": t_ours, "reference_seconds": t_theirs,
+                     "ratio": t_ours / t_theirs})
+    return rows
+
+
+def playground_times(repeat: int) -> list[dict]:
+    """The optimizer playground: recomputing every trajectory, and control change to new picture."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mlcourse.optim import playground
+
+    controls = playground.Controls.for_problem("rosenbrock", n_steps=300)
+    playground.trajectories(controls)
+    recompute = median_time(lambda: [playground.trajectories(controls) for _ in range(10)], repeat) / 10
+    box = playground.optimizer_playground("rosenbrock", n_steps=300)
+    lr = box.controls["lr"]
+    values = [lr.value * 0.9, lr.value]
+
+    def change():
+        lr.value = values[0] if lr.value == values[1] else values[1]
+
+    redraw = median_time(change, max(repeat, 5))
+    return [
+        {"what": "playground: recompute all 5 trajectories (300 steps, Rosenbrock)",
+         "seconds": recompute, "budget": "under 10 ms", "met": recompute < 0.010},
+        {"what": "playground: a slider change to a redrawn figure (recompute, redraw, PNG)",
+         "seconds": redraw, "budget": "-", "met": None},
+    ]
+
+
+def decomposition_times(repeat: int) -> list[dict]:
+    """Our PCA against scikit-learn's; SimpleUMAP against umap-learn in fresh processes."""
+    import numpy as np
+    from sklearn.decomposition import PCA as SkPCA
+
+    from mlcourse import data
+    from mlcourse.decomposition import PCA
+
+    X = data.digits().X
+    rows = []
+    ours = median_time(lambda: PCA(10).fit_transform(X), repeat)
+    theirs = median_time(lambda: SkPCA(10).fit_transform(X), repeat)
+    rows.append({"what": "PCA(10).fit_transform on digits (1797×64) vs scikit-learn", "seconds": ours,
+                 "reference_seconds": theirs, "ratio": ours / theirs})
+    code = (
+        "import time, json; t = time.perf_counter()\n"
+        "import numpy as np; from sklearn.manifold import trustworthiness\n"
+        "from mlcourse.data import digits; X = digits().X\n"
+        "{make}\n"
+        "Y = model.fit_transform(X); print(json.dumps([time.perf_counter() - t, "
+        "trustworthiness(X, Y, n_neighbors=10)]))"
+    )
+    variants = {
+        "SimpleUMAP": "from mlcourse.manifold import SimpleUMAP; "
+        "model = SimpleUMAP(n_neighbors=15, min_dist=0.1, n_epochs=200, random_state=0)",
+        "umap-learn": "import umap; "
+        "model = umap.UMAP(n_neighbors=15, min_dist=0.1, n_epochs=200, random_state=0, n_jobs=1)",
+    }
+    fresh = {}
+    for name, make in variants.items():
+        runs = [json.loads(subprocess.run([sys.executable, "-c", code.format(make=make)], capture_output=True,
+                                          text=True, check=True).stdout.strip().splitlines()[-1])
+                for _ in range(max(1, min(repeat, 2)))]
+        fresh[name] = (statistics.median(r[0] for r in runs), runs[0][1])
+    rows.append({"what": "SimpleUMAP vs umap-learn on digits, fresh process (import + JIT + fit); "
+                 f"trustworthiness {fresh['SimpleUMAP'][1]:.4f} vs {fresh['umap-learn'][1]:.4f}",
+                 "seconds": fresh["SimpleUMAP"][0], "reference_seconds": fresh["umap-learn"][0],
+                 "ratio": fresh["SimpleUMAP"][0] / fresh["umap-learn"][0]})
+    del np
+    return rows
+
+
+def vae_time(repeat: int) -> dict:
+    """The VAE of Part 4 trained as in its chapter: time, and the held-out -ELBO it reaches."""
+    from mlcourse import data, vae
+
+    d = data.digits()
+    X_train, X_val = d.X[:1500], d.X[1500:]
+    result = {}
+
+    def train():
+        model = vae.VAE(64, n_latent=2, n_hidden=128, seed=0)
+        result["history"] = vae.train_vae(model, X_train, X_val=X_val, n_epochs=40, batch_size=128,
+                                          lr=3e-3, seed=0, progress=False)
+
+    seconds = median_time(train, repeat)
+    return {"what": "VAE (2-D latent) trained on digits, 40 epochs as in the chapter", "seconds": seconds,
+            "val_neg_elbo": float(result["history"].val_loss[-1])}
+
+
 def book_build_times(repeat: int) -> dict:
     """Cold build (empty _build, every notebook executed) in a scratch copy, then warm rebuilds."""
     import shutil
@@ -184,6 +317,9 @@ def main(argv=None) -> int:
         print(f"{path.relative_to(ROOT)}: {seconds:.1f} s", flush=True)
     results["kernels"] = kernels(args.repeat)
     results["optimizer_loop"] = optimizer_loop(args.repeat)
+    results["library"] = neural_networks(args.repeat) + decomposition_times(args.repeat)
+    results["playground"] = playground_times(args.repeat)
+    results["vae"] = vae_time(args.repeat)
     results["build"] = None if args.no_build else book_build_times(args.repeat)
 
     OUT_JSON.write_text(json.dumps(results, indent=2) + "\n")
@@ -257,6 +393,20 @@ def render(r: dict) -> str:
         f"| {loop['what']} | {loop['seconds']:.4f} | {loop['reference_seconds']:.4f} | {loop['ratio']:.3f} | "
         f"{loop['budget']} | {'yes' if loop['met'] else '**no**'} |",
     ]
+    lines += ["", "## Packages against their libraries (seconds)", "",
+              "| what | mlcourse | reference | ratio |", "| --- | ---: | ---: | ---: |"]
+    for k in r["library"]:
+        lines.append(
+            f"| {k['what']} | {k['seconds']:.3g} | {k['reference_seconds']:.3g} | {k['ratio']:.2f} |"
+        )
+    lines += ["", "## The optimizer playground", "", "| what | seconds | budget | met |",
+              "| --- | ---: | --- | --- |"]
+    for k in r["playground"]:
+        met = "-" if k["met"] is None else yes_no(k["met"])
+        lines.append(f"| {k['what']} | {k['seconds']:.4f} | {k['budget']} | {met} |")
+    v = r["vae"]
+    lines += ["", "## VAE", "", "| what | seconds | held-out -ELBO per image |", "| --- | ---: | ---: |",
+              f"| {v['what']} | {v['seconds']:.1f} | {v['val_neg_elbo']:.2f} |"]
     build = r.get("build")
     if build:
         lines += [

@@ -44,7 +44,9 @@ def test_notebook_pages(built_book, entry):
     assert f"_sources/{entry}.ipynb" in html
     # executed, with every check's verdict visible and no error output
     assert "✔" in html, f"{entry}: no check verdict on the page"
-    assert "✘" not in html and "Traceback (most recent call last)" not in html
+    # (a page may show a failing check on purpose, e.g. a gradient checker catching a bug, but
+    # no cell may end in an error)
+    assert "Traceback (most recent call last)" not in html
     # the setup cell is hidden behind a toggle
     assert "tag_hide-cell" in html
 

@@ -6,6 +6,8 @@ in a fresh kernel and compares the two runs code cell by code cell. Only what is
 documented as nondeterministic is ignored:
 
 * memory addresses in object representations (``<... at 0x7f...>``);
+* lines that report a measured duration (``2.0 s``, ``9.19 ms``, ``1.3 µs``), and with them
+  anything computed from a timing on the same line;
 * the standard error stream (progress bars print timings there);
 * the identifiers of widget models (random per run); the widgets' contents are compared through
   the figures they show, which are images, not text.
@@ -22,6 +24,7 @@ pytestmark = [pytest.mark.book, pytest.mark.slow]
 
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+TIMING_LINE = re.compile(r"(?m)^.*\b\d+(?:\.\d+)?\s?(?:s|ms|µs|us|min)\b.*$\n?")
 
 
 def text_outputs(nb) -> list[str]:
@@ -42,7 +45,7 @@ def text_outputs(nb) -> list[str]:
                     parts.append("\n[" + data.get("text/plain", "") + "]\n")
             elif out.output_type == "error":
                 parts.append(f"\n[{out.ename}: {out.evalue}]\n")
-        found.append(ADDRESS.sub(" at 0x…", "".join(parts)))
+        found.append(TIMING_LINE.sub("", ADDRESS.sub(" at 0x…", "".join(parts))))
     return found
 
 

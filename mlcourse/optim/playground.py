@@ -475,7 +475,6 @@ def playground_animation(controls: Controls | None = None, *, n_frames: int = 20
     IPython.display.HTML
     """
     import matplotlib.pyplot as plt
-    from IPython.display import HTML
     from matplotlib.animation import FuncAnimation
 
     controls = controls or Controls.for_problem("rosenbrock")
@@ -497,11 +496,19 @@ def playground_animation(controls: Controls | None = None, *, n_frames: int = 20
     anim = FuncAnimation(fig, frame, frames=len(steps), interval=150, blit=False)
     import matplotlib as mpl
 
+    from ..plotting import animation_html
+
     # JPEG frames: the smooth background makes PNG frames ten times larger
     with mpl.rc_context({"animation.frame_format": "jpeg"}):
-        html = anim.to_jshtml(default_mode="once")
+        html = animation_html(
+            anim,
+            f"Animation: the trajectories of gradient descent, momentum, Nesterov, RMSprop and Adam "
+            f"drawn step by step over the contour map of the {controls.problem} problem; the legend "
+            f"gives each optimizer's distance to the minimum, or the step where it diverged.",
+            default_mode="once",
+        )
     plt.close(fig)
-    return HTML(html)
+    return html
 
 
 _EXPLORER_JS = """
