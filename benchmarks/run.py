@@ -215,7 +215,6 @@ def playground_times(repeat: int) -> list[dict]:
 
 def decomposition_times(repeat: int) -> list[dict]:
     """Our PCA against scikit-learn's; SimpleUMAP against umap-learn in fresh processes."""
-    import numpy as np
     from sklearn.decomposition import PCA as SkPCA
 
     from mlcourse import data
@@ -229,7 +228,7 @@ def decomposition_times(repeat: int) -> list[dict]:
                  "reference_seconds": theirs, "ratio": ours / theirs})
     code = (
         "import time, json; t = time.perf_counter()\n"
-        "import numpy as np; from sklearn.manifold import trustworthiness\n"
+        "from sklearn.manifold import trustworthiness\n"
         "from mlcourse.data import digits; X = digits().X\n"
         "{make}\n"
         "Y = model.fit_transform(X); print(json.dumps([time.perf_counter() - t, "
@@ -251,7 +250,6 @@ def decomposition_times(repeat: int) -> list[dict]:
                  f"trustworthiness {fresh['SimpleUMAP'][1]:.4f} vs {fresh['umap-learn'][1]:.4f}",
                  "seconds": fresh["SimpleUMAP"][0], "reference_seconds": fresh["umap-learn"][0],
                  "ratio": fresh["SimpleUMAP"][0] / fresh["umap-learn"][0]})
-    del np
     return rows
 
 

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import threading
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -213,6 +212,3 @@ def test_search_finds_the_determinant(browser, site):
     finally:
         visit.close()
 
-
-def test_screenshots_folder_is_under_build():
-    assert Path(SCREENSHOTS).is_relative_to(ROOT / "_build")
