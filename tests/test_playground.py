@@ -1,5 +1,6 @@
 """The optimizer playground: its pure recomputation, its drawing, the widget, the static stand-ins."""
 
+import io
 import json
 import re
 
@@ -117,6 +118,27 @@ def test_widget_switches_problem_and_hides_optimizers():
     assert box.playground.ax_map.get_xlim() == p.box[0]
     box.shown["Adam"].value = False
     assert not box.playground.lines["Adam"].get_visible() and box.playground.lines["GD"].get_visible()
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+
+def test_blitted_picture_is_the_full_drawing():
+    """render_png repaints only the moving artists over cached pixels, and gives what a full draw gives."""
+    box = pg.optimizer_playground("himmelblau", n_steps=120)
+    plot, fig = box.playground, box.figure
+    for lr in (0.002, 0.004, 0.05):  # the last one diverges: crosses and legend change too
+        box.controls["lr"].value = lr
+        full = io.BytesIO()
+        fig.savefig(full, format="png", dpi=fig.dpi)
+        blitted, drawn = _pixels(plot.render_png()), _pixels(full.getvalue())
+        assert blitted.shape == drawn.shape
+        assert np.mean(np.any(blitted != drawn, axis=-1)) < 0.005
+    assert box.current().diverged_at[0] > 0
+    assert 1 <= len(plot._still) <= 8  # the still pixels are reused, not redrawn every time
 
 
 def test_widget_survives_a_divergent_setting():

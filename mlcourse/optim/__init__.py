@@ -8,14 +8,15 @@
 
 Conventions are those of ``torch.optim`` (the tests compare iterate by iterate in float64).
 Submodules: :mod:`~mlcourse.optim.problems` (test functions), :mod:`~mlcourse.optim.batch`
-(many trajectories at once), :mod:`~mlcourse.optim.rates` (convergence theory on quadratics),
+(many trajectories at once), :mod:`~mlcourse.optim.plane` (the same rules on two floats, the
+playground's inner loop), :mod:`~mlcourse.optim.rates` (convergence theory on quadratics),
 :mod:`~mlcourse.optim.minibatch` (SGD's minibatch gradients),
 :mod:`~mlcourse.optim.playground` (the interactive playground; it imports matplotlib and
 ipywidgets only when drawn) and :mod:`~mlcourse.optim.second_order` (Newton and BFGS, from
 Part 1). Defined in Part 2 of the book, *Optimization*.
 """
 
-from . import batch, minibatch, playground, problems, rates, second_order
+from . import batch, minibatch, plane, playground, problems, rates, second_order
 from .base import Optimizer, RunResult, run
 from .batch import BatchResult, run_many
 from .first_order import (
@@ -52,6 +53,7 @@ __all__ = [
     "nesterov",
     "newton",
     "optimizer_playground",
+    "plane",
     "playground",
     "problems",
     "rates",

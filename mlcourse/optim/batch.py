@@ -205,7 +205,7 @@ def run_many(kind: str, grad: Callable[[np.ndarray], np.ndarray], x0, n_steps: i
 
 def simulate_mixed(kinds: Sequence[str], hyperparameters: Sequence[dict], grad: Callable,
                    x0: np.ndarray, n_steps: int, max_norm: float = 1e6) -> BatchResult:
-    """Every row its own optimizer, all advanced by one fused update (the playground's inner loop).
+    """Every row its own optimizer, all advanced by one fused numpy update (any dimension d).
 
     Row b runs ``kinds[b]`` with ``hyperparameters[b]`` (a full dict: ``lr`` and the kind's
     others). The five update rules are one rule with per-row coefficients:
@@ -263,8 +263,8 @@ def simulate_mixed(kinds: Sequence[str], hyperparameters: Sequence[dict], grad: 
             s = a * s + one_minus_a * g * g
             u = np.where(nest, g + beta_n * v, v)
             x = x - scale[k] * (u / (np.sqrt(s) / root2[k] + eps))
-            if not np.abs(x).max() <= max_norm:  # rare: then find the rows (NaN fails <= too)
-                bad = ~(np.einsum("bi,bi->b", x, x) <= limit)
+            bad = ~(np.einsum("bi,bi->b", x, x) <= limit)  # NaN fails <= too
+            if bad.any():
                 diverged_at[bad & (diverged_at < 0)] = k
                 x[bad] = out[k - 1][bad]  # park: its later iterates are set to NaN below
             out[k] = x

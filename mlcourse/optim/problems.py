@@ -35,6 +35,11 @@ class Problem:
         A window for plots that shows the interesting part.
     start : array of shape (2,)
         A starting point that makes the problem instructive.
+    partials : callable or None
+        (u, v) -> (∂f/∂x₁, ∂f/∂x₂), the gradient written with ``+``, ``-`` and ``*`` only, so that
+        it takes two Python floats as well as two arrays and gives, for a float, exactly the
+        bits that ``grad`` gives for an array entry. The playground's inner loop runs on floats
+        (:mod:`mlcourse.optim.plane`); ``grad`` is built from it.
     """
 
     name: str
@@ -45,6 +50,7 @@ class Problem:
     box: tuple[tuple[float, float], tuple[float, float]]
     start: np.ndarray
     description: str = field(default="")
+    partials: Callable[[float, float], tuple[float, float]] | None = None
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(X, Y, Z) over the plotting box, for ``contour(X, Y, Z)``."""
@@ -62,6 +68,16 @@ def _points(x) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if x.shape[-1:] != (2,):
         raise ValueError(f"x must have shape (..., 2): points in the plane; got shape {x.shape}")
     return x, x[..., 0], x[..., 1]
+
+
+def _grad_from(partials: Callable) -> Callable[[np.ndarray], np.ndarray]:
+    """∇f for points of shape (..., 2), from the partial derivatives written for floats or arrays."""
+
+    def grad(x):
+        _, u, v = _points(x)
+        return _stack_grad(*partials(u, v))
+
+    return grad
 
 
 def _stack_grad(gx, gy) -> np.ndarray:
@@ -92,20 +108,21 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0) -> Problem:
         x, _, _ = _points(x)
         return 0.5 * np.einsum("...i,ij,...j->...", x, A, x)
 
-    def grad(x):
+    a11, a12, a21, a22 = (float(entry) for entry in A.ravel())
+
+    def partials(u, v):
         # written out entry by entry (not x @ A.T), so that a point gives bit for bit the same
-        # gradient alone or inside a batch, whatever the matrix-product kernel does
-        _, u, v = _points(x)
-        return _stack_grad(A[0, 0] * u + A[0, 1] * v, A[1, 0] * u + A[1, 1] * v)
+        # gradient alone, inside a batch or as two floats, whatever the matrix-product kernel does
+        return a11 * u + a12 * v, a21 * u + a22 * v
 
     def hessian(x):
         x, _, _ = _points(x)
         return np.broadcast_to(A, (*x.shape[:-1], 2, 2)).copy()
 
     lim = 3.0
-    return Problem(f"quadratic (κ = {kappa:g})", value, grad, hessian, np.zeros((1, 2)),
+    return Problem(f"quadratic (κ = {kappa:g})", value, _grad_from(partials), hessian, np.zeros((1, 2)),
                    ((-lim, lim), (-lim, lim)), np.array([-2.5, 1.5]),
-                   "A bowl whose curvatures differ by the factor κ.")
+                   "A bowl whose curvatures differ by the factor κ.", partials)
 
 
 def valley() -> Problem:
@@ -113,7 +130,7 @@ def valley() -> Problem:
     p = quadratic(50.0, np.pi / 6)
     return Problem("ill-conditioned valley (κ = 50)", p.value, p.grad, p.hessian, p.minimizers,
                    p.box, np.array([-2.5, 0.5]),
-                   "A long narrow valley, not aligned with the axes: gradient descent zig-zags.")
+                   "A long narrow valley, not aligned with the axes: gradient descent zig-zags.", p.partials)
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Problem:
@@ -125,17 +142,17 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Problem:
         _, u, v = _points(x)
         return (a - u) ** 2 + b * (v - u**2) ** 2
 
-    def grad(x):
-        _, u, v = _points(x)
-        return _stack_grad(-2 * (a - u) - 4 * b * u * (v - u**2), 2 * b * (v - u**2))
+    def partials(u, v):
+        w = v - u * u
+        return -2 * (a - u) - 4 * b * u * w, 2 * b * w
 
     def hessian(x):
         _, u, v = _points(x)
         return _stack_hessian(2 - 4 * b * (v - u**2) + 8 * b * u**2, -4 * b * u, 2 * b + 0 * u)
 
-    return Problem("Rosenbrock", value, grad, hessian, np.array([[a, a * a]]),
+    return Problem("Rosenbrock", value, _grad_from(partials), hessian, np.array([[a, a * a]]),
                    ((-2.0, 2.0), (-1.0, 3.0)), np.array([-1.5, 2.0]),
-                   "A curved valley with a flat floor: easy to reach, slow to follow.")
+                   "A curved valley with a flat floor: easy to reach, slow to follow.", partials)
 
 
 # Beale: f = Σᵢ (cᵢ - x + x yⁱ)² for i = 1, 2, 3
@@ -156,10 +173,15 @@ def beale() -> Problem:
         _, _, r, _, _ = terms(x)
         return sum(ri**2 for ri in r)
 
-    def grad(x):
-        _, _, r, du, dv = terms(x)
-        return _stack_grad(sum(2 * ri * a for ri, a in zip(r, du, strict=True)),
-                           sum(2 * ri * b for ri, b in zip(r, dv, strict=True)))
+    c1, c2, c3 = _BEALE_C
+
+    def partials(u, v):
+        # ∂f/∂x = Σ 2rᵢ (vⁱ - 1), ∂f/∂y = Σ 2rᵢ i u vⁱ⁻¹, with the powers as products
+        v2 = v * v
+        v3 = v2 * v
+        r1, r2, r3 = c1 - u + u * v, c2 - u + u * v2, c3 - u + u * v3
+        return (2 * r1 * (v - 1) + 2 * r2 * (v2 - 1) + 2 * r3 * (v3 - 1),
+                2 * r1 * u + 2 * r2 * (2 * u * v) + 2 * r3 * (3 * u * v2))
 
     def hessian(x):
         u, v, r, du, dv = terms(x)
@@ -171,9 +193,9 @@ def beale() -> Problem:
         hyy = sum(2 * (b * b + ri * c) for ri, b, c in zip(r, dv, dvv, strict=True))
         return _stack_hessian(hxx, hxy, hyy)
 
-    return Problem("Beale", value, grad, hessian, np.array([[3.0, 0.5]]),
+    return Problem("Beale", value, _grad_from(partials), hessian, np.array([[3.0, 0.5]]),
                    ((-4.5, 4.5), (-4.5, 4.5)), np.array([1.0, 1.4]),
-                   "Flat plateaus and steep walls; the minimum sits in a narrow curved valley.")
+                   "Flat plateaus and steep walls; the minimum sits in a narrow curved valley.", partials)
 
 
 def saddle() -> Problem:
@@ -183,17 +205,16 @@ def saddle() -> Problem:
         _, u, v = _points(x)
         return 0.5 * u**2 - 0.5 * v**2 + 0.25 * v**4
 
-    def grad(x):
-        _, u, v = _points(x)
-        return _stack_grad(u, v**3 - v)
+    def partials(u, v):
+        return u, v * v * v - v
 
     def hessian(x):
         _, u, v = _points(x)
         return _stack_hessian(1 + 0 * u, 0 * u, 3 * v**2 - 1)
 
-    return Problem("saddle", value, grad, hessian, np.array([[0.0, 1.0], [0.0, -1.0]]),
+    return Problem("saddle", value, _grad_from(partials), hessian, np.array([[0.0, 1.0], [0.0, -1.0]]),
                    ((-2.0, 2.0), (-1.8, 1.8)), np.array([-1.8, 1e-3]),
-                   "Started near the ridge, an optimizer lingers at the saddle before escaping.")
+                   "Started near the ridge, an optimizer lingers at the saddle before escaping.", partials)
 
 
 # Himmelblau's four minimizers (f = 0 at each), to about 15 digits
@@ -212,18 +233,17 @@ def himmelblau() -> Problem:
         _, u, v = _points(x)
         return (u**2 + v - 11) ** 2 + (u + v**2 - 7) ** 2
 
-    def grad(x):
-        _, u, v = _points(x)
-        p, q = u**2 + v - 11, u + v**2 - 7
-        return _stack_grad(4 * u * p + 2 * q, 2 * p + 4 * v * q)
+    def partials(u, v):
+        p, q = u * u + v - 11, u + v * v - 7
+        return 4 * u * p + 2 * q, 2 * p + 4 * v * q
 
     def hessian(x):
         _, u, v = _points(x)
         return _stack_hessian(12 * u**2 + 4 * v - 42, 4 * (u + v), 12 * v**2 + 4 * u - 26)
 
-    return Problem("Himmelblau (several minima)", value, grad, hessian, _HIMMELBLAU_MINIMA.copy(),
-                   ((-5.0, 5.0), (-5.0, 5.0)), np.array([-0.5, -0.5]),
-                   "Four equally deep minima: which one you reach depends on where you start.")
+    return Problem("Himmelblau (several minima)", value, _grad_from(partials), hessian,
+                   _HIMMELBLAU_MINIMA.copy(), ((-5.0, 5.0), (-5.0, 5.0)), np.array([-0.5, -0.5]),
+                   "Four equally deep minima: which one you reach depends on where you start.", partials)
 
 
 #: name -> factory, for menus and loops
