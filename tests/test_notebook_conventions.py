@@ -65,7 +65,7 @@ def test_first_code_cell_is_the_setup_cell(path):
     first = cells[0]
     text = source(first)
     where = f"{name(path)}: rule 'setup cell' (first code cell)"
-    expected_source = f'MLCOURSE_SOURCE = "mlcourse @ git+{repository_url()}"'
+    expected_source = f'MLCOURSE_SOURCE = "mlcourse[book] @ git+{repository_url()}"'
     assert expected_source in text, (
         f"{where}: it must install mlcourse from the repository named in _config.yml, with the "
         f"line {expected_source!r}"
