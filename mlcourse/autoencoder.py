@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import as_matrix, check_int, check_positive
+from ._validate import as_batch_tensor, as_matrix, check_choice, check_int, check_positive
 
 __all__ = ["Autoencoder", "AutoencoderResult", "principal_angles", "sparsity_penalty", "train_autoencoder"]
 
@@ -53,9 +53,10 @@ class Autoencoder(nn.Module):
         super().__init__()
         self.n_features = check_int(n_features, "n_features", minimum=1)
         self.n_code = check_int(n_code, "n_code", minimum=1)
-        if activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}; got {activation!r}")
-        self.activation = activation
+        self.activation = check_choice(activation, "activation", sorted(_ACTIVATIONS))
+        if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+            raise TypeError(f"dtype must be a floating-point torch.dtype (torch.float32 or torch.float64); "
+                            f"got {dtype!r}")
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(check_int(seed, "seed", minimum=0))
             self.encoder = nn.Sequential(
@@ -65,13 +66,14 @@ class Autoencoder(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code h = f(x), shape (n, n_code)."""
-        return self.encoder(x)
+        return self.encoder(as_batch_tensor(x, "x", self.n_features, self.decoder.weight.dtype))
 
     def decode(self, h: torch.Tensor) -> torch.Tensor:
         """The reconstruction r = g(h), shape (n, n_features)."""
-        return self.decoder(h)
+        return self.decoder(as_batch_tensor(h, "h", self.n_code, self.decoder.weight.dtype))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The reconstruction and the code, (g(f(x)), f(x)), for x of shape (n, n_features)."""
         h = self.encode(x)
         return self.decode(h), h
 
@@ -81,6 +83,10 @@ def sparsity_penalty(h: torch.Tensor) -> torch.Tensor:
 
     Defined in the chapter *Autoencoders*.
     """
+    if not isinstance(h, torch.Tensor):
+        raise TypeError(f"h must be a torch.Tensor of codes, shape (n, n_code); got {type(h).__name__}")
+    if h.ndim == 0:
+        raise ValueError("h must have shape (n, n_code) (or (n_code,) for one code); got a 0-D tensor")
     return h.abs().sum(-1)
 
 
@@ -150,8 +156,7 @@ def train_autoencoder(
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
     lr = check_positive(lr, "lr")
     tol = check_positive(tol, "tol", allow_zero=True)
-    if optimizer not in ("adam", "lbfgs"):
-        raise ValueError(f"optimizer must be 'adam' or 'lbfgs'; got {optimizer!r}")
+    optimizer = check_choice(optimizer, "optimizer", ("adam", "lbfgs"))
     dtype = model.decoder.weight.dtype
     x = torch.as_tensor(X, dtype=dtype)
     n = x.shape[0]

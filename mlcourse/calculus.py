@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_float_array, as_vector, check_int, check_positive
+from ._validate import as_float_array, as_vector, check_callable, check_int, check_positive
 
 __all__ = [
     "NewtonResult",
@@ -39,11 +39,6 @@ __all__ = [
 _EPS = np.finfo(np.float64).eps
 _H_FORWARD = float(np.sqrt(_EPS))
 _H_CENTRAL = float(np.cbrt(_EPS))
-
-
-def _check_callable(f, name: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{name} must be a function; got {type(f).__name__}")
 
 
 def _step(h, default: float) -> float:
@@ -71,7 +66,7 @@ def forward_difference(f: Callable, x, h: float | None = None) -> np.ndarray:
     f'(x) ≈ (f(x + h) - f(x)) / h, error ≈ ½ h |f''(x)| + 2ε|f(x)|/h.
     Defined in the chapter *Derivatives and integrals*.
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x = as_float_array(x, "x")
     h = _step(h, _H_FORWARD)
     return (np.asarray(f(x + h), dtype=np.float64) - np.asarray(f(x), dtype=np.float64)) / h
@@ -98,7 +93,7 @@ def central_difference(f: Callable, x, h: float | None = None) -> np.ndarray:
     The odd terms of the two Taylor expansions cancel, which is why the error is O(h²).
     Defined in the chapter *Derivatives and integrals*.
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x = as_float_array(x, "x")
     h = _step(h, _H_CENTRAL)
     return (np.asarray(f(x + h), dtype=np.float64) - np.asarray(f(x - h), dtype=np.float64)) / (2 * h)
@@ -132,7 +127,7 @@ def gradient(f: Callable, x, h: float | None = None) -> np.ndarray:
     ∂f/∂xⱼ ≈ (f(x + h eⱼ) - f(x - h eⱼ)) / (2h), eⱼ the j-th standard basis vector.
     Defined in the chapter *Multivariable calculus*.
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x = as_vector(x, "x")
     h = _step(h, _H_CENTRAL)
     g = np.empty_like(x)
@@ -165,7 +160,7 @@ def directional_derivative(f: Callable, x, v, h: float | None = None) -> float:
     D_v f(x) ≈ (f(x + h v) - f(x - h v)) / (2h).
     Defined in the chapter *Multivariable calculus*.
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x = as_vector(x, "x")
     v = as_vector(v, "v")
     if v.shape != x.shape:
@@ -198,7 +193,7 @@ def jacobian(f: Callable, x, h: float | None = None) -> np.ndarray:
     J[:, j] ≈ (f(x + h eⱼ) - f(x - h eⱼ)) / (2h).
     Defined in the chapter *Multivariable calculus*.
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x = as_vector(x, "x")
     h = _step(h, _H_CENTRAL)
     columns = []
@@ -233,7 +228,7 @@ def hessian(f: Callable, x, h: float | None = None) -> np.ndarray:
     ∂²f/∂xᵢ∂xⱼ ≈ [f(x + h eᵢ + h eⱼ) - f(x + h eᵢ - h eⱼ) - f(x - h eᵢ + h eⱼ) + f(x - h eᵢ - h eⱼ)] / (4h²).
     Defined in the chapter *Taylor series and Newton's method*.
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x = as_vector(x, "x")
     h = _step(h, float(_EPS ** 0.25))
     n = x.shape[0]
@@ -336,12 +331,14 @@ def newton_root(f: Callable, df: Callable, x0, *, tol: float = 1e-12, max_iter: 
     1-D: xₖ₊₁ = xₖ - f(xₖ)/f'(xₖ).  n-D: solve J(xₖ) Δ = -f(xₖ), then xₖ₊₁ = xₖ + Δ.
     Defined in the chapter *Taylor series and Newton's method*.
     """
-    _check_callable(f, "f")
-    _check_callable(df, "df")
+    check_callable(f, "f")
+    check_callable(df, "df")
     tol = check_positive(tol, "tol")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    scalar = np.ndim(x0) == 0
-    x = as_float_array(x0, "x0") if scalar else as_vector(x0, "x0")
+    x = as_float_array(x0, "x0")
+    scalar = x.ndim == 0
+    if not scalar:
+        x = as_vector(x, "x0")
     iterates = [x.copy()]
     message = "max_iter reached"
     converged = False
@@ -355,7 +352,7 @@ def newton_root(f: Callable, df: Callable, x0, *, tol: float = 1e-12, max_iter: 
         J = np.asarray(df(x), dtype=np.float64)
         if scalar:
             if J.shape != ():
-                raise ValueError(f"df(x) must return a scalar for scalar x0; got shape {J.shape}")
+                raise ValueError(f"df(x) must return a scalar for a number x0; got shape {J.shape}")
             if J == 0:
                 message = f"derivative is zero at x = {float(x):g}: the tangent has no root"
                 break
@@ -363,7 +360,8 @@ def newton_root(f: Callable, df: Callable, x0, *, tol: float = 1e-12, max_iter: 
         else:
             n = x.shape[0]
             if J.shape != (n, n):
-                raise ValueError(f"df(x) must return the Jacobian, shape ({n}, {n}); got {J.shape}")
+                raise ValueError(f"df(x) must return the Jacobian, shape ({n}, {n}) for x0 of shape ({n},); "
+                                 f"got {J.shape}")
             try:
                 step = np.linalg.solve(J, -fx)
             except np.linalg.LinAlgError:
@@ -408,8 +406,8 @@ def newton_optimum(grad: Callable, hess: Callable, x0, *, tol: float = 1e-12,
     second-order Taylor model of f at xₖ. On a quadratic it lands on the optimum in one step.
     Defined in the chapter *Taylor series and Newton's method*.
     """
-    _check_callable(grad, "grad")
-    _check_callable(hess, "hess")
+    check_callable(grad, "grad")
+    check_callable(hess, "hess")
     result = newton_root(grad, hess, x0, tol=tol, max_iter=max_iter)
     message = result.message.replace("derivative is zero", "second derivative is zero").replace(
         "singular Jacobian", "singular Hessian")

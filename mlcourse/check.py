@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, check_positive
+from ._validate import as_float_array, check_bool, check_name, check_positive
 
 __all__ = ["CheckFailed", "answer", "close", "diagnose", "mean_close", "symbolic_equal"]
 
@@ -32,7 +32,7 @@ def _passed(message: str) -> None:
 
 
 def _label(name: str | None, default: str) -> str:
-    return name if name else default
+    return check_name(name) or default
 
 
 # --- symbolic ---------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def symbolic_equal(lhs, rhs, name: str | None = None) -> None:
             f"✘ {label}: the two sides have different shapes, {shape(lhs)} and {shape(rhs)}\n"
             f"  left : {lhs}\n  right: {rhs}"
         )
-    difference = sp.simplify(sp.sympify(lhs) - sp.sympify(rhs))
+    difference = sp.simplify(_sympify(lhs, "lhs") - _sympify(rhs, "rhs"))
     is_zero = difference.is_zero_matrix if lhs_is_matrix else difference == 0
     if not is_zero:
         raise CheckFailed(
@@ -73,6 +73,22 @@ def symbolic_equal(lhs, rhs, name: str | None = None) -> None:
             f"  left - right simplifies to: {difference}"
         )
     _passed(f"{label}: holds symbolically")
+
+
+def _sympify(value, name: str):
+    """``value`` as a sympy object, or an error that names the side of the check it was given as."""
+    import sympy as sp
+
+    if value is None:
+        raise TypeError(f"{name} must be a sympy expression, a sympy Matrix or a number; got None")
+    try:
+        result = sp.sympify(value)
+    except sp.SympifyError as err:
+        raise ValueError(f"{name} must be a sympy expression, a sympy Matrix or a number; {err}") from None
+    if not isinstance(result, (sp.Expr, sp.MatrixBase)):
+        raise TypeError(f"{name} must be a sympy expression, a sympy Matrix or a number; got "
+                        f"{type(value).__name__} (write a matrix as sympy.Matrix(...))")
+    return result
 
 
 # --- numeric ----------------------------------------------------------------------------------
@@ -148,11 +164,17 @@ def mean_close(samples, expected, *, n_sigma: float = 4.0, name: str | None = No
     x = as_float_array(samples, "samples")
     if x.ndim == 0 or x.shape[0] < 2:
         raise ValueError(f"samples must hold at least 2 draws along axis 0; got shape {x.shape}")
-    e = np.broadcast_to(as_float_array(expected, "expected"), x.shape[1:])
+    e = as_float_array(expected, "expected")
+    try:
+        e = np.broadcast_to(e, x.shape[1:])
+    except ValueError:
+        raise ValueError(f"expected must be a number or an array of the shape of one draw of samples, "
+                         f"{x.shape[1:]}; got shape {e.shape}") from None
     n = x.shape[0]
     mean = x.mean(axis=0)
     stderr = x.std(axis=0, ddof=1) / np.sqrt(n)
-    z = np.abs(mean - e) / np.maximum(stderr, np.finfo(float).tiny)
+    with np.errstate(over="ignore"):  # identical draws: no spread, so any difference is infinitely many
+        z = np.abs(mean - e) / np.maximum(stderr, np.finfo(float).tiny)
     worst = np.unravel_index(int(np.argmax(z)), z.shape) if z.ndim else ()
     if z[worst] > n_sigma:
         raise CheckFailed(
@@ -176,6 +198,8 @@ def diagnose(given, expected, *, rtol: float = 1e-9, atol: float = 1e-12) -> tup
     mistake (wrong shape, transposed, wrong sign, off by a constant factor, some entries wrong)
     without revealing the expected answer. Works for numbers, arrays and sympy expressions.
     """
+    rtol = check_positive(rtol, "rtol", allow_zero=True)
+    atol = check_positive(atol, "atol", allow_zero=True)
     try:
         import sympy as sp
 
@@ -186,10 +210,19 @@ def diagnose(given, expected, *, rtol: float = 1e-9, atol: float = 1e-12) -> tup
     if symbolic:
         return _diagnose_symbolic(given, expected)
     try:
-        g = np.asarray(given, dtype=np.float64)
+        g = np.asarray(given)
+        if np.iscomplexobj(g) and np.any(g.imag != 0):
+            return False, "the answer has complex entries; expected real numbers"
+        g = np.asarray(g.real if np.iscomplexobj(g) else g, dtype=np.float64)
     except (TypeError, ValueError):
         return False, f"expected a number or an array of numbers; got {type(given).__name__}"
-    e = np.asarray(expected, dtype=np.float64)
+    try:
+        if np.iscomplexobj(expected):
+            raise TypeError
+        e = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"expected must be a number, an array of numbers or a sympy expression; "
+                        f"got {type(expected).__name__}") from None
     near = lambda x, y: x.shape == y.shape and np.allclose(x, y, rtol=rtol, atol=atol)  # noqa: E731
     if g.shape != e.shape:
         if g.ndim == 2 and near(g.T, e):
@@ -260,6 +293,7 @@ def answer(key: str, value, *, require: bool = False) -> None:
     """
     from .exercises import expected_answer
 
+    require = check_bool(require, "require")
     expected = expected_answer(key)
     if value is None or value is Ellipsis:
         ok, reason = False, "no answer yet; replace the placeholder with yours"

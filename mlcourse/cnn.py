@@ -97,7 +97,7 @@ def _images(x, name: str = "x") -> np.ndarray:
 def _out_size(size: int, kernel: int, stride: int, padding: int, what: str) -> int:
     """torch's output size, floor((size + 2P - F)/S) + 1."""
     if size + 2 * padding < kernel:
-        raise ValueError(f"the {what} ({kernel}) is larger than the padded input ({size + 2 * padding})")
+        raise ValueError(f"the {what} ({kernel}) is larger than the padded input x ({size + 2 * padding})")
     return (size + 2 * padding - kernel) // stride + 1
 
 
@@ -120,10 +120,11 @@ def _crop(xp: np.ndarray, padding) -> np.ndarray:
     return xp[:, :, ph : xp.shape[2] - ph, pw : xp.shape[3] - pw]
 
 
-def _check_grad_out(grad_out, expected: tuple) -> np.ndarray:
+def _check_grad_out(grad_out, expected: tuple, arguments: str) -> np.ndarray:
     g = as_float_array(grad_out, "grad_out")
     if g.shape != expected:
-        raise ValueError(f"grad_out must have the forward output's shape {expected}; got shape {g.shape}")
+        raise ValueError(f"grad_out must have the forward output's shape {expected} (for these {arguments}); "
+                         f"got shape {g.shape}")
     return g
 
 
@@ -142,8 +143,8 @@ def _conv_setup(x, w, stride, padding):
         )
     stride, padding = _pair(stride, "stride", 1), _pair(padding, "padding", 0)
     kernel = w.shape[2:]
-    out = (_out_size(x.shape[2], kernel[0], stride[0], padding[0], "filter height"),
-           _out_size(x.shape[3], kernel[1], stride[1], padding[1], "filter width"))
+    out = (_out_size(x.shape[2], kernel[0], stride[0], padding[0], "filter height of w"),
+           _out_size(x.shape[3], kernel[1], stride[1], padding[1], "filter width of w"))
     return x, w, kernel, stride, padding, out
 
 
@@ -195,7 +196,7 @@ def conv2d_backward(grad_out, x, w, stride=1, padding=0) -> tuple[np.ndarray, np
     cropping the padding gives ∂L/∂x.
     """
     x, w, kernel, stride, padding, out = _conv_setup(x, w, stride, padding)
-    g = _check_grad_out(grad_out, (x.shape[0], w.shape[0], *out))
+    g = _check_grad_out(grad_out, (x.shape[0], w.shape[0], *out), "x, w, stride and padding")
     xp = _pad(x, padding)
     windows = _windows(xp, kernel, stride, out)
     dw = np.tensordot(g, windows, axes=([0, 2, 3], [0, 2, 3]))         # (K, C, Fh, Fw)
@@ -221,8 +222,8 @@ def _pool_setup(x, kernel_size, stride, padding):
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise ValueError(f"padding must be at most half of kernel_size (as in torch); got padding {padding} "
                          f"for kernel_size {kernel}")
-    out = (_out_size(x.shape[2], kernel[0], stride[0], padding[0], "pooling window height"),
-           _out_size(x.shape[3], kernel[1], stride[1], padding[1], "pooling window width"))
+    out = (_out_size(x.shape[2], kernel[0], stride[0], padding[0], "pooling window height, kernel_size"),
+           _out_size(x.shape[3], kernel[1], stride[1], padding[1], "pooling window width, kernel_size"))
     return x, kernel, stride, padding, out
 
 
@@ -256,7 +257,7 @@ def max_pool2d_backward(grad_out, x, kernel_size, stride=None, padding=0) -> np.
     Ties go to the first maximum in row-major order, as in torch; overlapping windows add up.
     """
     x, kernel, stride, padding, out = _pool_setup(x, kernel_size, stride, padding)
-    g = _check_grad_out(grad_out, (*x.shape[:2], *out))
+    g = _check_grad_out(grad_out, (*x.shape[:2], *out), "x, kernel_size, stride and padding")
     xp = _pad(x, padding, -np.inf)
     windows = _windows(xp, kernel, stride, out)
     n, c, ho, wo = g.shape
@@ -281,7 +282,8 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0) -> np.ndarray:
 def avg_pool2d_backward(grad_out, x, kernel_size, stride=None, padding=0) -> np.ndarray:
     """∂L/∂x for :func:`avg_pool2d`: each window spreads its gradient evenly, G/(F_h·F_w)."""
     x, kernel, stride, padding, out = _pool_setup(x, kernel_size, stride, padding)
-    g = _check_grad_out(grad_out, (*x.shape[:2], *out)) / (kernel[0] * kernel[1])
+    g = _check_grad_out(grad_out, (*x.shape[:2], *out), "x, kernel_size, stride and padding") / (
+        kernel[0] * kernel[1])
     dxp = np.zeros_like(_pad(x, padding))
     (sh, sw), (ho, wo) = stride, out
     for p in range(kernel[0]):
@@ -353,20 +355,26 @@ def network_table(input_shape, layers) -> list[LayerRow]:
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be (C, H, W); got {input_shape!r}")
     shape = tuple(check_int(s, "input_shape", minimum=1) for s in input_shape)
+    if isinstance(layers, (Conv, Pool, Dense)) or not isinstance(layers, (list, tuple)):
+        raise TypeError(f"layers must be a list of Conv, Pool and Dense; got {type(layers).__name__}")
     rows = []
     for i, layer in enumerate(layers):
         if isinstance(layer, Conv):
             c, h, w = _chw(shape, i, "Conv")
-            k, f = layer.out_channels, layer.kernel_size
-            shape = (k, conv_output_size(h, f, layer.stride, layer.padding),
-                     conv_output_size(w, f, layer.stride, layer.padding))
-            rows.append(LayerRow(f"conv {f}×{f}/{layer.stride}, pad {layer.padding}, {k} filters", shape,
+            k = check_int(layer.out_channels, f"layers[{i}].out_channels", minimum=1)
+            f = check_int(layer.kernel_size, f"layers[{i}].kernel_size", minimum=1)
+            stride = check_int(layer.stride, f"layers[{i}].stride", minimum=1)
+            padding = check_int(layer.padding, f"layers[{i}].padding", minimum=0)
+            shape = (k, _layer_output_size(h, f, stride, padding, i),
+                     _layer_output_size(w, f, stride, padding, i))
+            rows.append(LayerRow(f"conv {f}×{f}/{stride}, pad {padding}, {k} filters", shape,
                                  f * f * c * k, k))
         elif isinstance(layer, Pool):
             c, h, w = _chw(shape, i, "Pool")
-            s = layer.kernel_size if layer.stride is None else layer.stride
-            shape = (c, conv_output_size(h, layer.kernel_size, s), conv_output_size(w, layer.kernel_size, s))
-            rows.append(LayerRow(f"max pool {layer.kernel_size}×{layer.kernel_size}/{s}", shape, 0, 0))
+            f = check_int(layer.kernel_size, f"layers[{i}].kernel_size", minimum=1)
+            s = f if layer.stride is None else check_int(layer.stride, f"layers[{i}].stride", minimum=1)
+            shape = (c, _layer_output_size(h, f, s, 0, i), _layer_output_size(w, f, s, 0, i))
+            rows.append(LayerRow(f"max pool {f}×{f}/{s}", shape, 0, 0))
         elif isinstance(layer, Dense):
             n_in = int(np.prod(shape))
             m = check_int(layer.out_features, f"layers[{i}].out_features", minimum=1)
@@ -375,6 +383,14 @@ def network_table(input_shape, layers) -> list[LayerRow]:
         else:
             raise TypeError(f"layers[{i}] must be a Conv, Pool or Dense; got {type(layer).__name__}")
     return rows
+
+
+def _layer_output_size(W: int, F: int, S: int, P: int, i: int) -> int:
+    """:func:`conv_output_size` for layer i, with the layer named in the error."""
+    try:
+        return conv_output_size(W, F, S, P)
+    except ValueError as err:
+        raise ValueError(f"layers[{i}] does not fit its input: {err}") from None
 
 
 def _chw(shape, i, kind) -> tuple[int, int, int]:

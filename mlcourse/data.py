@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_int, check_positive
+from ._validate import check_bool, check_int, check_positive, check_rng
 
 __all__ = [
     "MNIST_FILES",
@@ -43,14 +43,6 @@ class Dataset(NamedTuple):
     y: np.ndarray
     description: str
     images: np.ndarray | None = None
-
-
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
-        )
-    return rng
 
 
 def digits() -> Dataset:
@@ -85,7 +77,7 @@ def toy_regression(n_samples: int = 100, noise: float = 0.1, *, rng) -> Dataset:
     """Noisy samples of y = sin(2πx) at x uniform in [0, 1]: a one-dimensional regression task."""
     n = check_int(n_samples, "n_samples", minimum=1)
     noise = check_positive(noise, "noise", allow_zero=True)
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     x = np.sort(rng.uniform(0.0, 1.0, size=n))
     y = np.sin(2 * np.pi * x) + noise * rng.normal(size=n)
     return Dataset(x[:, None], y, f"{n} samples of sin(2πx) + N(0, {noise:g}²) noise, x in [0, 1]")
@@ -95,7 +87,7 @@ def two_moons(n_samples: int = 200, noise: float = 0.1, *, rng) -> Dataset:
     """Two interleaving half circles in the plane, labels 0 and 1: a small classification task."""
     n = check_int(n_samples, "n_samples", minimum=2)
     noise = check_positive(noise, "noise", allow_zero=True)
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     n0 = n // 2
     t0, t1 = rng.uniform(0, np.pi, size=n0), rng.uniform(0, np.pi, size=n - n0)
     upper = np.column_stack([np.cos(t0), np.sin(t0)])
@@ -125,6 +117,18 @@ MNIST_MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
+def _as_path(value, name: str) -> Path:
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (a str or a pathlib.Path); got {type(value).__name__}")
+    return Path(value)
+
+
+def _check_opener(opener) -> None:
+    if opener is not None and not callable(opener):
+        raise TypeError(f"opener must be None or a function url -> file-like object; "
+                        f"got {type(opener).__name__}")
+
+
 def read_idx(path) -> np.ndarray:
     """Read an IDX file (optionally gzip-compressed), the format MNIST is distributed in.
 
@@ -135,8 +139,10 @@ def read_idx(path) -> np.ndarray:
     ------
     ValueError
         If the file is not IDX, or is corrupted or truncated (the message says which).
+    OSError
+        If the file cannot be read (``FileNotFoundError`` when there is none).
     """
-    path = Path(path)
+    path = _as_path(path, "path")
     raw = path.read_bytes()
     if path.suffix == ".gz":
         try:
@@ -163,9 +169,9 @@ def read_idx(path) -> np.ndarray:
 
 
 def sha256_of(path) -> str:
-    """The SHA-256 digest of a file, as 64 hexadecimal digits."""
+    """The SHA-256 digest of a file, as 64 hexadecimal digits (``OSError`` if it cannot be read)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(_as_path(path, "path"), "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -188,9 +194,12 @@ def fetch(url: str, destination, sha256: str, *, opener: Callable | None = None)
         ``opener(url)`` returns a readable file-like context manager; default
         ``urllib.request.urlopen``. (The tests pass one that serves bytes from memory.)
     """
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a string; got {type(url).__name__}")
     if not isinstance(sha256, str) or len(sha256) != 64:
         raise ValueError(f"sha256 must be 64 hexadecimal digits; got {sha256!r}")
-    destination = Path(destination)
+    destination = _as_path(destination, "destination")
+    _check_opener(opener)
     if destination.exists() and sha256_of(destination) == sha256:
         return destination
     if opener is None:
@@ -245,12 +254,26 @@ def mnist(cache_dir=None, *, download: bool = False, mirror: str = MNIST_MIRROR,
     Returns
     -------
     (train, test) : two Datasets with X of shape (n, 784), y of shape (n,), images (n, 28, 28).
+
+    Raises
+    ------
+    FileNotFoundError
+        When a file is not in the cache and ``download`` is False.
+    OSError
+        When a file cannot be read or fetched (no network, say).
     """
     files = MNIST_FILES if files is None else files
+    if not isinstance(files, dict):
+        raise TypeError(f"files must be a dict name -> (file name, sha256); got {type(files).__name__}")
     missing_keys = set(MNIST_FILES) - set(files)
     if missing_keys:
         raise ValueError(f"files must name {sorted(MNIST_FILES)}; missing {sorted(missing_keys)}")
-    cache = Path(cache_dir) if cache_dir is not None else _default_cache()
+    if not isinstance(mirror, str):
+        raise TypeError(f"mirror must be a string (the base address of the files); "
+                        f"got {type(mirror).__name__}")
+    _check_opener(opener)
+    download = check_bool(download, "download")
+    cache = _as_path(cache_dir, "cache_dir") if cache_dir is not None else _default_cache()
     paths = {}
     for key, (name, digest) in files.items():
         path = cache / name

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, check_int, check_positive
+from ._validate import as_generator, as_matrix, check_int, check_positive
 
 __all__ = ["PCA", "FastICA", "sign_flip"]
 
@@ -45,6 +45,7 @@ def sign_flip(components: np.ndarray) -> np.ndarray:
     ----------
     components : array of shape (n_components, n_features)
     """
+    components = as_matrix(components, "components")
     rows = np.arange(components.shape[0])
     signs = np.sign(components[rows, np.argmax(np.abs(components), axis=1)])
     signs[signs == 0] = 1.0
@@ -77,7 +78,8 @@ class PCA:
         ``λₖ = uₖᵀ S uₖ``, the eigenvalues of the sample covariance ``S`` (divisor ``n - 1``,
         like scikit-learn).
     explained_variance_ratio_ : array of shape (n_components,)
-        ``λₖ / tr S``: the fraction of the total variance each direction captures.
+        ``λₖ / tr S``: the fraction of the total variance each direction captures (NaN when X
+        does not vary at all, as in scikit-learn).
     singular_values_ : array of shape (n_components,)
         Singular values ``σₖ`` of the centred data, ``λₖ = σₖ² / (n - 1)``.
 
@@ -109,7 +111,8 @@ class PCA:
         self.components_ = Vt[:k]
         self.singular_values_ = sigma[:k]
         self.explained_variance_ = variance[:k]
-        self.explained_variance_ratio_ = variance[:k] / variance.sum()
+        with np.errstate(invalid="ignore"):  # 0/0 for data without variance: NaN is the answer
+            self.explained_variance_ratio_ = variance[:k] / variance.sum()
         return self
 
     def _check_X(self, X, name: str = "X") -> np.ndarray:
@@ -209,7 +212,7 @@ class FastICA:
         k = _check_n_components(self.n_components, X)
         max_iter = check_int(self.max_iter, "max_iter", minimum=1)
         tol = check_positive(self.tol, "tol")
-        rng = np.random.default_rng(self.random_state)
+        rng = as_generator(self.random_state)
         n = X.shape[0]
 
         self.mean_ = X.mean(axis=0)

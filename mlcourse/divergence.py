@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_vector, check_int, check_positive
+from ._validate import (
+    as_float_array,
+    as_vector,
+    check_callable,
+    check_int,
+    check_positive,
+    check_real,
+    check_rng,
+)
 
 __all__ = ["FitResult", "GaussianMixture1D", "fit_forward_kl", "fit_reverse_kl", "forward_kl",
            "gaussian_kl", "reverse_kl"]
@@ -39,6 +47,7 @@ def gaussian_kl(mu0: float, sigma0: float, mu1: float, sigma1: float) -> float:
 
     Defined in the chapter *The asymmetry of KL*.
     """
+    mu0, mu1 = check_real(mu0, "mu0"), check_real(mu1, "mu1")
     sigma0 = check_positive(sigma0, "sigma0")
     sigma1 = check_positive(sigma1, "sigma1")
     return float(np.log(sigma1 / sigma0) + (sigma0**2 + (mu0 - mu1) ** 2) / (2.0 * sigma1**2) - 0.5)
@@ -64,8 +73,8 @@ class GaussianMixture1D:
 
     def __post_init__(self) -> None:
         w = as_vector(self.weights, "weights")
-        m = as_vector(self.means, "means", size=w.size)
-        s = as_vector(self.stds, "stds", size=w.size)
+        m = as_vector(self.means, "means", size=w.size, like="entry of weights")
+        s = as_vector(self.stds, "stds", size=w.size, like="entry of weights")
         if np.any(w <= 0) or abs(w.sum() - 1.0) > 1e-12:
             raise ValueError(f"weights must be positive and sum to 1; got {w}")
         if np.any(s <= 0):
@@ -76,7 +85,7 @@ class GaussianMixture1D:
 
     def logpdf(self, x) -> np.ndarray:
         """``log p(x)``, computed with log-sum-exp so it stays finite far in the tails."""
-        x = np.asarray(x, dtype=np.float64)[..., None]
+        x = _points(x)[..., None]
         terms = np.log(self.weights) + _normal_logpdf(x, self.means, self.stds)
         top = terms.max(axis=-1)
         return top + np.log(np.exp(terms - top[..., None]).sum(axis=-1))
@@ -96,12 +105,13 @@ class GaussianMixture1D:
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` independent draws: pick a component by its weight, then draw from it."""
         n = check_int(n, "n", minimum=1)
+        rng = check_rng(rng)
         c = rng.choice(self.weights.size, size=n, p=self.weights)
         return rng.normal(self.means[c], self.stds[c])
 
     def score(self, x) -> np.ndarray:
         """The score ``d/dx log p(x) = Σ_c r_c(x) (m_c - x) / s_c²`` (``r_c``: responsibilities)."""
-        x = np.asarray(x, dtype=np.float64)[..., None]
+        x = _points(x)[..., None]
         terms = np.log(self.weights) + _normal_logpdf(x, self.means, self.stds)
         r = np.exp(terms - terms.max(axis=-1, keepdims=True))
         r /= r.sum(axis=-1, keepdims=True)
@@ -109,8 +119,23 @@ class GaussianMixture1D:
 
     def expectation(self, f) -> float:
         """``E_p[f(x)] = Σ π_c E_{N(m_c, s_c²)}[f(x)]`` by the same rule in each component."""
+        check_callable(f, "f", "a function of x, vectorised over arrays")
         return float(sum(w * _normal_expectation(f, m, s)
                          for w, m, s in zip(self.weights, self.means, self.stds, strict=True)))
+
+
+def _points(x) -> np.ndarray:
+    """Where a density is evaluated: finite numbers, any shape."""
+    return as_float_array(x, "x", allow_empty=True)
+
+
+def _check_mixture(p) -> None:
+    if not isinstance(p, GaussianMixture1D):
+        raise TypeError(f"p must be a GaussianMixture1D; got {type(p).__name__}")
+
+
+def _check_q(mu, sigma) -> tuple[float, float]:
+    return check_real(mu, "mu"), check_positive(sigma, "sigma")
 
 
 def forward_kl(p: GaussianMixture1D, mu: float, sigma: float) -> float:
@@ -118,7 +143,8 @@ def forward_kl(p: GaussianMixture1D, mu: float, sigma: float) -> float:
 
     Defined in the chapter *The asymmetry of KL*.
     """
-    sigma = check_positive(sigma, "sigma")
+    _check_mixture(p)
+    mu, sigma = _check_q(mu, sigma)
     return p.expectation(lambda x: p.logpdf(x) - _normal_logpdf(x, mu, sigma))
 
 
@@ -127,7 +153,8 @@ def reverse_kl(p: GaussianMixture1D, mu: float, sigma: float) -> float:
 
     Defined in the chapter *The asymmetry of KL*.
     """
-    sigma = check_positive(sigma, "sigma")
+    _check_mixture(p)
+    mu, sigma = _check_q(mu, sigma)
     return _normal_expectation(lambda x: _normal_logpdf(x, mu, sigma) - p.logpdf(x), mu, sigma)
 
 
@@ -151,6 +178,7 @@ def fit_forward_kl(p: GaussianMixture1D) -> FitResult:
     ``KL(p‖q) = -H(p) - E_p[log q]`` and ``-E_p[log q] = log σ + ½log 2π + (Var_p + (E_p x - μ)²)/(2σ²)``,
     whose stationary point is ``μ = E_p[x]``, ``σ² = Var_p[x]``: no iteration is needed.
     """
+    _check_mixture(p)
     mu, sigma = p.mean(), float(np.sqrt(p.variance()))
     return FitResult(mu, sigma, forward_kl(p, mu, sigma), True, 0, np.array([[mu, sigma]]))
 
@@ -174,9 +202,12 @@ def fit_reverse_kl(p: GaussianMixture1D, mu0: float, sigma0: float, *, max_iter:
     """
     from scipy.optimize import minimize
 
+    _check_mixture(p)
+    mu0 = check_real(mu0, "mu0")
     sigma0 = check_positive(sigma0, "sigma0")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    path = [(float(mu0), sigma0)]
+    gtol = check_positive(gtol, "gtol")
+    path = [(mu0, sigma0)]
 
     def objective(theta):
         return reverse_kl(p, theta[0], float(np.exp(theta[1])))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, as_matrix, as_vector, check_int
+from ._validate import as_float_array, as_matrix, as_vector, check_int, check_positive
 
 __all__ = [
     "MAX_COFACTOR_SIZE",
@@ -106,6 +106,7 @@ def trace(A) -> float:
 def is_symmetric(A, *, atol: float = 0.0) -> bool:
     """Whether A = Aᵀ, entry by entry up to ``atol``."""
     A = as_matrix(A, "A", square=True)
+    atol = check_positive(atol, "atol", allow_zero=True)
     return bool(np.all(np.abs(A - A.T) <= atol))
 
 
@@ -134,7 +135,7 @@ def minor(A, i: int, j: int):
     i = check_int(i, "i", minimum=0)
     j = check_int(j, "j", minimum=0)
     if i >= n or j >= n:
-        raise ValueError(f"i and j must be < {n} for a matrix of shape ({n}, {n}); got {(i, j)}")
+        raise ValueError(f"i and j must be < {n} for A of shape ({n}, {n}); got {(i, j)}")
     sub = [row[:j] + row[j + 1 :] for r, row in enumerate(rows) if r != i]
     if _is_sympy_matrix(A):
         return type(A)(sub)
@@ -176,7 +177,7 @@ def det_cofactor(A, row: int = 0):
         )
     row = check_int(row, "row", minimum=0)
     if row >= n:
-        raise ValueError(f"row must be < {n} for a matrix of shape ({n}, {n}); got {row}")
+        raise ValueError(f"row must be < {n} for A of shape ({n}, {n}); got {row}")
     value = _expand(rows, row)
     return value if _is_sympy_matrix(A) else float(value)
 

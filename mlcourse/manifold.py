@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sparse
 
-from ._validate import as_matrix, check_int, check_positive
+from ._validate import as_array, as_generator, as_matrix, as_vector, check_int, check_positive
 
 __all__ = ["SimpleUMAP", "SmoothKNN", "find_ab_params", "fuzzy_union", "knn", "membership_strengths",
            "smooth_knn_dist"]
@@ -37,7 +37,13 @@ def knn(X: np.ndarray, n_neighbors: int, *, chunk: int = 1024) -> tuple[np.ndarr
     indices, distances : arrays of shape (n_samples, n_neighbors)
         Sorted by increasing Euclidean distance; column 0 is the point itself (distance 0).
     """
+    X = as_matrix(X, "X")
     n = X.shape[0]
+    n_neighbors = check_int(n_neighbors, "n_neighbors", minimum=1)
+    if n_neighbors > n:
+        raise ValueError(f"n_neighbors must be <= n_samples = {n} (the rows of X; it counts the point "
+                         f"itself); got {n_neighbors}")
+    chunk = check_int(chunk, "chunk", minimum=1)
     sq_norms = np.einsum("ij,ij->i", X, X)
     indices = np.empty((n, n_neighbors), dtype=np.int64)
     distances = np.empty((n, n_neighbors))
@@ -92,8 +98,14 @@ def smooth_knn_dist(distances, k: int | None = None, *, n_iter: int = 64,
     as umap-learn does. Points that did not converge are reported in ``converged``, not hidden.
     """
     distances = as_matrix(distances, "distances")
+    if distances.shape[1] < 2:
+        raise ValueError(f"distances must have at least 2 columns (the point itself, then its neighbours); "
+                         f"got shape {distances.shape}")
+    if np.any(distances < 0):
+        raise ValueError("distances must be >= 0")
     k = distances.shape[1] if k is None else check_int(k, "k", minimum=2)
     n_iter = check_int(n_iter, "n_iter", minimum=1)
+    tol = check_positive(tol, "tol")
     n = distances.shape[0]
     target = np.log2(k)
 
@@ -129,6 +141,19 @@ def smooth_knn_dist(distances, k: int | None = None, *, n_iter: int = 64,
     return SmoothKNN(sigma=sigma, rho=rho, converged=~active, n_iter=steps)
 
 
+def _check_indices(indices, shape: tuple[int, int]) -> np.ndarray:
+    """kNN indices: integers in [0, n_samples), of the shape of the distances."""
+    idx = as_array(indices, "indices", f"an integer array of shape {shape}")
+    if idx.shape != shape:
+        raise ValueError(f"indices must have the shape of distances, {shape}; got shape {idx.shape}")
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"indices must hold integers (point indices); got dtype {idx.dtype}")
+    if idx.min() < 0 or idx.max() >= shape[0]:
+        raise ValueError(f"indices must be in [0, {shape[0]}) for {shape[0]} points; "
+                         f"got values in [{idx.min()}, {idx.max()}]")
+    return idx
+
+
 def membership_strengths(indices, distances, rho, sigma) -> sparse.csr_matrix:
     """The directed fuzzy graph ``A[i, j] = exp(-max(dᵢⱼ - ρᵢ, 0) / σᵢ)`` over each point's kNN.
 
@@ -142,7 +167,13 @@ def membership_strengths(indices, distances, rho, sigma) -> sparse.csr_matrix:
     scipy.sparse.csr_matrix of shape (n_samples, n_samples)
         Row ``i`` holds the memberships of ``i``'s neighbours; the point itself gets 0.
     """
-    n, k = indices.shape
+    distances = as_matrix(distances, "distances")
+    n, k = distances.shape
+    indices = _check_indices(indices, (n, k))
+    rho = as_vector(rho, "rho", size=n, like="row of distances")
+    sigma = as_vector(sigma, "sigma", size=n, like="row of distances")
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0 (the bandwidth of every point)")
     values = np.exp(-np.clip(distances - rho[:, None], 0.0, None) / sigma[:, None])
     rows = np.repeat(np.arange(n), k)
     values[indices == np.arange(n)[:, None]] = 0.0
@@ -157,7 +188,11 @@ def fuzzy_union(A: sparse.spmatrix) -> sparse.csr_matrix:
     ``A[i, j]`` is the probability that the edge i→j exists seen from i; the union is the
     probability that at least one of the two endpoints sees it.
     """
-    A = sparse.csr_matrix(A)
+    A = sparse.csr_matrix(A, dtype=np.float64) if sparse.issparse(A) else sparse.csr_matrix(as_matrix(A, "A"))
+    if A.shape[0] != A.shape[1]:
+        raise ValueError(f"A must be a square matrix (a graph on the points); got shape {A.shape}")
+    if not np.all(np.isfinite(A.data)):
+        raise ValueError("A must be finite; it contains NaN or infinity")
     At = A.T.tocsr()
     P = (A + At - A.multiply(At)).tocsr()
     P.eliminate_zeros()
@@ -183,7 +218,8 @@ def find_ab_params(spread: float = 1.0, min_dist: float = 0.1) -> tuple[float, f
 
     x = np.linspace(0, spread * 3, 300)
     y = np.where(x < min_dist, 1.0, np.exp(-(x - min_dist) / spread))
-    (a, b), _ = curve_fit(curve, x, y)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # trial steps may try b < 0 at x = 0
+        (a, b), _ = curve_fit(curve, x, y)
     return float(a), float(b)
 
 
@@ -297,10 +333,10 @@ class SimpleUMAP:
         n = X.shape[0]
         k = check_int(self.n_neighbors, "n_neighbors", minimum=2)
         if k >= n:
-            raise ValueError(f"n_neighbors must be < n_samples = {n}; got {k}")
+            raise ValueError(f"n_neighbors must be < n_samples = {n} (the rows of X); got {k}")
         d = check_int(self.n_components, "n_components", minimum=1)
         if d >= n:
-            raise ValueError(f"n_components must be < n_samples = {n}; got {d}")
+            raise ValueError(f"n_components must be < n_samples = {n} (the rows of X); got {d}")
         check_positive(self.min_dist, "min_dist", allow_zero=True)
         check_int(self.n_epochs, "n_epochs", minimum=1)
         check_positive(self.learning_rate, "learning_rate")
@@ -320,8 +356,8 @@ class SimpleUMAP:
 
     def fit(self, X, y=None) -> SimpleUMAP:
         """Build the fuzzy graph of ``X`` and lay it out; the result is ``embedding_``."""
-        rng = np.random.default_rng(self.random_state)
         P = self.fuzzy_graph(X)
+        rng = as_generator(self.random_state)
         n = P.shape[0]
         self.a_, self.b_ = find_ab_params(1.0, self.min_dist)
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 
-from ._validate import as_matrix, as_vector, check_positive
+from ._validate import as_matrix, as_vector, check_choice, check_int, check_positive
 
 __all__ = ["COLORS", "BasisPlot", "animation_html", "figure_png", "use_book_style"]
 
 #: The book's colours: old basis, new basis, the vector, and a highlight.
 COLORS = {"old": "#7f7f7f", "new": "#1f77b4", "vector": "#d62728", "accent": "#2ca02c"}
+
+
+def _check_has(value, name: str, method: str, what: str) -> None:
+    if not callable(getattr(value, method, None)):
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__}")
 
 
 def use_book_style() -> None:
@@ -52,6 +57,10 @@ def figure_png(fig, *, dpi: int = 90):
 
     from IPython.display import Image
 
+    _check_has(fig, "fig", "savefig", "a matplotlib Figure")
+    dpi = check_positive(dpi, "dpi")
+    if dpi < 1:
+        raise ValueError(f"dpi must be >= 1 (dots per inch); got {dpi}")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return Image(data=buffer.getvalue(), format="png")
@@ -81,10 +90,12 @@ def animation_html(animation, alt: str, *, default_mode: str = "loop"):
 
     from IPython.display import HTML
 
-    if not isinstance(alt, str) or not alt.strip():
+    _check_has(animation, "animation", "to_jshtml", "a matplotlib Animation")
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a string describing what the animation shows; got {type(alt).__name__}")
+    if not alt.strip():
         raise ValueError("alt must be a non-empty description of what the animation shows")
-    if default_mode not in ("loop", "once", "reflect"):
-        raise ValueError(f"default_mode must be 'loop', 'once' or 'reflect'; got {default_mode!r}")
+    default_mode = check_choice(default_mode, "default_mode", ("loop", "once", "reflect"))
     page = animation.to_jshtml(default_mode=default_mode)
     page = re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", page)
     page = re.sub(r"<img id=", f'<img alt="{html_lib.escape(alt)}" id=', page, count=1)
@@ -111,14 +122,17 @@ class BasisPlot:
     """
 
     def __init__(self, ax, v, new_basis, *, lim: float = 3.0, n_lines: int = 12) -> None:
+        _check_has(ax, "ax", "quiver", "a matplotlib Axes")
         self.v = as_vector(v, "v", size=2)
         self.lim = check_positive(lim, "lim")
+        n_lines = check_int(n_lines, "n_lines", minimum=1)
         self.ax = ax
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
         ax.grid(False)
-        ticks = np.arange(-np.floor(lim), np.floor(lim) + 1)
+        spacing = max(1.0, np.ceil(lim / 10))  # unit squares, coarser in a wide window (at most ~20 lines)
+        ticks = np.arange(-np.floor(lim / spacing), np.floor(lim / spacing) + 1) * spacing
         for t in ticks:  # the standard grid never moves
             ax.axhline(t, color=COLORS["old"], lw=0.5, alpha=0.35, zorder=0)
             ax.axvline(t, color=COLORS["old"], lw=0.5, alpha=0.35, zorder=0)
@@ -133,12 +147,16 @@ class BasisPlot:
         self._vec = ax.quiver([0], [0], [self.v[0]], [self.v[1]], color=COLORS["vector"], **arrow)
         (self._legs,) = ax.plot([], [], ls="--", color=COLORS["vector"], lw=1.2, zorder=2)
         self._labels = [
-            ax.text(0, 0, "", color=COLORS["new"], fontsize=12, ha="center", va="center")
+            ax.text(0, 0, "", color=COLORS["new"], fontsize=12, ha="center", va="center", clip_on=True)
             for _ in range(2)
         ]
-        ax.text(1.05, -0.25, r"$\vec e_1$", color=COLORS["old"], fontsize=12)
-        ax.text(-0.35, 1.05, r"$\vec e_2$", color=COLORS["old"], fontsize=12)
-        self._vlabel = ax.text(*(self.v * 1.06), r"$\vec v$", color=COLORS["vector"], fontsize=12)
+        # labels are shown only inside the window: one far outside it would grow a saved figure
+        for position, label in (((1.05, -0.25), r"$\vec e_1$"), ((-0.35, 1.05), r"$\vec e_2$")):
+            text = ax.text(*position, label, color=COLORS["old"], fontsize=12, clip_on=True)
+            text.set_visible(self._inside(position))
+        self._vlabel = ax.text(*(self.v * 1.06), r"$\vec v$", color=COLORS["vector"], fontsize=12,
+                               clip_on=True)
+        self._vlabel.set_visible(self._inside(self.v * 1.06))
         self._info = ax.text(
             0.02,
             0.98,
@@ -152,6 +170,9 @@ class BasisPlot:
         self.components = np.full(2, np.nan)
         self.update(new_basis)
 
+    def _inside(self, point) -> bool:
+        return bool(np.all(np.abs(point) <= self.lim))
+
     def update(self, new_basis) -> np.ndarray:
         """Move the new basis to the columns of ``new_basis`` and redraw; return ṽ (or NaNs)."""
         F = as_matrix(new_basis, "new_basis", square=True)
@@ -161,6 +182,7 @@ class BasisPlot:
         self._new.set_UVC([e1[0], e2[0]], [e1[1], e2[1]])
         for lbl, e, name in zip(self._labels, (e1, e2), ("1", "2"), strict=True):
             lbl.set_position(e * 1.12 + np.array([0.0, 0.12]))
+            lbl.set_visible(self._inside(lbl.get_position()))
             lbl.set_text(rf"$\tilde{{e}}_{name}$")
         det = float(np.linalg.det(F))
         singular = abs(det) < 1e-9 * max(1.0, float(np.abs(F).max()) ** 2)

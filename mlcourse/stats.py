@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array
+from ._validate import as_float_array, check_int
 
 __all__ = ["RunningMoments", "naive_variance"]
 
@@ -58,10 +58,7 @@ class RunningMoments:
     """
 
     def __init__(self, n_features: int | None = None) -> None:
-        if n_features is not None and (isinstance(n_features, bool) or not isinstance(n_features, int)
-                                       or n_features < 1):
-            raise ValueError(f"n_features must be a positive integer or None; got {n_features!r}")
-        self.n_features = n_features
+        self.n_features = None if n_features is None else check_int(n_features, "n_features", minimum=1)
         self.n = 0
         self.mean_: float | np.ndarray | None = None
         self.m2_: float | np.ndarray | None = None
@@ -149,8 +146,7 @@ class RunningMoments:
 
     def variance(self, ddof: int = 0):
         """The variance ``Sₙ / (n - ddof)``: ``ddof=0`` population, ``ddof=1`` sample (unbiased)."""
-        if isinstance(ddof, bool) or not isinstance(ddof, int) or ddof < 0:
-            raise ValueError(f"ddof must be a non-negative integer; got {ddof!r}")
+        ddof = check_int(ddof, "ddof", minimum=0)
         if self.n - ddof <= 0:
             raise ValueError(f"variance with ddof={ddof} needs more than {ddof} observations; n = {self.n}")
         v = self.m2_ / (self.n - ddof)
@@ -174,6 +170,8 @@ def naive_variance(x) -> float | np.ndarray:
     x : array of shape (n,) or (n, n_features)
     """
     x = as_float_array(x, "x")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"x must have shape (n,) or (n, n_features); got shape {x.shape}")
     n = x.shape[0]
     sum_x = x.sum(axis=0)
     sum_x2 = (x * x).sum(axis=0)

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import as_matrix, check_int, check_positive
+from ._validate import as_batch_tensor, as_matrix, check_choice, check_int, check_positive
 from .vi import gaussian_kl
 
 __all__ = ["VAE", "ELBOTerms", "TrainingResult", "elbo", "gaussian_kl", "train_vae"]
@@ -32,6 +32,11 @@ def _seeded(seed: int):
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield
+
+
+def _check_generator(generator) -> None:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None; got {type(generator).__name__}")
 
 
 class VAE(nn.Module):
@@ -70,9 +75,7 @@ class VAE(nn.Module):
         n_features = check_int(n_features, "n_features", minimum=1)
         n_latent = check_int(n_latent, "n_latent", minimum=1)
         n_hidden = check_int(n_hidden, "n_hidden", minimum=1)
-        if likelihood not in _LIKELIHOODS:
-            raise ValueError(f"likelihood must be one of {_LIKELIHOODS}; got {likelihood!r}")
-        self.likelihood = likelihood
+        self.likelihood = check_choice(likelihood, "likelihood", _LIKELIHOODS)
         self.noise_std = check_positive(noise_std, "noise_std")
         self.n_features, self.n_latent = n_features, n_latent
         with _seeded(check_int(seed, "seed", minimum=0)):
@@ -85,19 +88,26 @@ class VAE(nn.Module):
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Q(z | x) = N(μ(x), diag σ²(x)): returns μ and log σ², each of shape (n, n_latent)."""
-        h = self.encoder(x)
+        h = self.encoder(as_batch_tensor(x, "x", self.n_features, self.to_mu.weight.dtype))
         return self.to_mu(h), self.to_log_var(h)
 
     def reparameterize(
         self, mu: torch.Tensor, log_var: torch.Tensor, generator: torch.Generator | None = None
     ) -> torch.Tensor:
         """z = μ + σ·ε with ε ~ N(0, I): a sample of Q that is a differentiable function of μ, σ."""
+        for name, value in (("mu", mu), ("log_var", log_var)):
+            if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+                raise TypeError(f"{name} must be a floating-point torch.Tensor; got {type(value).__name__}")
+        if log_var.shape != mu.shape:
+            raise ValueError(f"log_var must have the shape of mu, {tuple(mu.shape)}; "
+                             f"got {tuple(log_var.shape)}")
+        _check_generator(generator)
         eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
         return mu + torch.exp(0.5 * log_var) * eps
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Parameters of P(x | z): Bernoulli logits, or the Gaussian mean; shape (n, n_features)."""
-        return self.decoder(z)
+        return self.decoder(as_batch_tensor(z, "z", self.n_latent, self.to_mu.weight.dtype))
 
     def mean_image(self, z: torch.Tensor) -> torch.Tensor:
         """E[x | z]: sigmoid of the logits (Bernoulli) or the mean itself (Gaussian)."""
@@ -106,12 +116,23 @@ class VAE(nn.Module):
 
     def log_likelihood(self, x: torch.Tensor, decoded: torch.Tensor) -> torch.Tensor:
         """log P(x | z) per sample, shape (n,), from the decoder's output for z."""
+        x = as_batch_tensor(x, "x", self.n_features, self.to_mu.weight.dtype)
+        decoded = as_batch_tensor(decoded, "decoded", self.n_features, x.dtype)
+        if decoded.shape != x.shape:
+            raise ValueError(f"decoded must have the shape of x, {tuple(x.shape)}; "
+                             f"got {tuple(decoded.shape)}")
         if self.likelihood == "bernoulli":
             # Σ_d x_d log p_d + (1 - x_d) log(1 - p_d), with p = sigmoid(logits), written stably
             return -nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction="none").sum(-1)
         sigma = self.noise_std
         sq = ((x - decoded) ** 2).sum(-1)
         return -0.5 * x.shape[-1] * np.log(2 * np.pi * sigma**2) - sq / (2 * sigma**2)
+
+    def _check_range(self, x, name: str) -> None:
+        """Bernoulli pixels are probabilities: data outside [0, 1] (say, grey levels 0-255) is a mistake."""
+        if self.likelihood == "bernoulli" and x.shape[0] > 0 and (x.min() < 0 or x.max() > 1):
+            raise ValueError(f"{name} must be in [0, 1] for the Bernoulli likelihood (scale the data); "
+                             f"got values in [{float(x.min()):g}, {float(x.max()):g}]")
 
     def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
         """Encode, sample one z, decode: returns (decoded, mu, log_var)."""
@@ -150,12 +171,16 @@ def elbo(
 
     Defined in the chapter *Variational autoencoders*.
     """
-    if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.shape[1] != model.n_features:
-        shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
-        raise ValueError(f"x must be a tensor of shape (n, {model.n_features}); got {shape}")
+    if not isinstance(model, VAE):
+        raise TypeError(f"model must be a VAE; got {type(model).__name__}")
+    x = as_batch_tensor(x, "x", model.n_features, model.to_mu.weight.dtype)
+    model._check_range(x, "x")
+    _check_generator(generator)
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     mu, log_var = model.encode(x)
-    sigma = torch.exp(0.5 * log_var)
+    # σ = exp(½ log σ²) underflows to 0 when a diverging model sends log σ² to -∞: the smallest positive
+    # float keeps the KL a number (huge, or infinite with the other σ), which training reports as divergence
+    sigma = torch.exp(0.5 * log_var).clamp_min(torch.finfo(log_var.dtype).tiny)
     recon = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
     for _ in range(n_samples):
         z = model.reparameterize(mu, log_var, generator)
@@ -219,10 +244,12 @@ def train_vae(
     X = as_matrix(X, "X")
     if X.shape[1] != model.n_features:
         raise ValueError(f"X must have {model.n_features} columns (the model's n_features); got {X.shape[1]}")
+    model._check_range(X, "X")
     if X_val is not None:
         X_val = as_matrix(X_val, "X_val")
         if X_val.shape[1] != model.n_features:
             raise ValueError(f"X_val must have {model.n_features} columns; got {X_val.shape[1]}")
+        model._check_range(X_val, "X_val")
         xv = torch.as_tensor(X_val, dtype=torch.float32)
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_float_array, as_vector, check_int, check_positive
+from ._validate import as_float_array, as_vector, check_callable, check_int, check_positive, check_rng
 
 __all__ = [
     "EMResult",
@@ -91,7 +91,7 @@ def gaussian_kl(mu0, sigma0, mu1, sigma1):
                 f"mu0, sigma0, mu1 and sigma1 must broadcast to one shape; got {shapes}"
             ) from None
         for name in ("sigma0", "sigma1"):
-            if not bool(torch.all(t[name] > 0)):
+            if bool(torch.any(t[name] <= 0)):  # NaN passes: a diverging VAE reports it as data
                 raise ValueError(f"{name} must be positive (a standard deviation); got {t[name].detach()}")
         m0, s0, m1, s1 = t["mu0"], t["sigma0"], t["mu1"], t["sigma1"]
         return torch.log(s1 / s0) + (s0**2 + (m0 - m1) ** 2) / (2 * s1**2) - 0.5
@@ -149,7 +149,7 @@ class NormalMeanModel:
     # densities, vectorised over any array of z
     def log_prior(self, z):
         """log P(z), for an array of z."""
-        z = np.asarray(z, dtype=np.float64)
+        z = _points(z)
         m0, s0 = self.prior_mean, self.prior_std
         return -0.5 * _LOG_2PI - math.log(s0) - (z - m0) ** 2 / (2 * s0**2)
 
@@ -158,7 +158,7 @@ class NormalMeanModel:
 
         Uses Σᵢ(xᵢ - z)² = Σᵢ(xᵢ - x̄)² + n(x̄ - z)², so the cost does not grow with n.
         """
-        z = np.asarray(z, dtype=np.float64)
+        z = _points(z)
         sigma = self.noise_std
         xbar = self.x.mean()
         sq = np.sum((self.x - xbar) ** 2) + self.n * (xbar - z) ** 2
@@ -170,7 +170,7 @@ class NormalMeanModel:
 
     def grad_log_joint(self, z):
         """d/dz log P(x, z) = -(z - m₀)/s₀² + Σᵢ (xᵢ - z)/σ²."""
-        z = np.asarray(z, dtype=np.float64)
+        z = _points(z)
         return -(z - self.prior_mean) / self.prior_std**2 + (self.x.sum() - self.n * z) / self.noise_std**2
 
     # exact answers
@@ -183,7 +183,7 @@ class NormalMeanModel:
     def log_posterior(self, z):
         """log P(z | x), the exact posterior density."""
         mean, std = self.posterior()
-        z = np.asarray(z, dtype=np.float64)
+        z = _points(z)
         return -0.5 * _LOG_2PI - math.log(std) - (z - mean) ** 2 / (2 * std**2)
 
     def log_evidence(self) -> float:
@@ -212,7 +212,8 @@ class NormalMeanModel:
         """Gradient of E_Q[log P(x | z)] with respect to (m, s): (Σᵢ(xᵢ - m)/σ², -n s/σ²)."""
         m, s = _check_q(m, s)
         sigma2 = self.noise_std**2
-        return np.stack([(self.x.sum() - self.n * m) / sigma2, -self.n * s / sigma2], axis=-1)
+        d_m, d_s = np.broadcast_arrays((self.x.sum() - self.n * m) / sigma2, -self.n * s / sigma2)
+        return np.stack([d_m, d_s], axis=-1)
 
     def kl_to_prior(self, m, s):
         """KL(Q ‖ P(z))."""
@@ -230,19 +231,22 @@ class NormalMeanModel:
         return self.expected_log_likelihood(m, s) - self.kl_to_prior(m, s)
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
-        )
-    return rng
+def _points(z) -> np.ndarray:
+    """The points z where a density is evaluated: any shape; NaN and infinity give NaN, as in numpy."""
+    return as_float_array(z, "z", finite=False, allow_empty=True)
 
 
-def _check_q(m, s) -> tuple[np.ndarray, np.ndarray]:
-    m = as_float_array(m, "m")
-    s = as_float_array(s, "s")
+def _check_q(m, s, *, scalar: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of Q = N(m, s²): numbers (``scalar``) or arrays that broadcast."""
+    ndim = 0 if scalar else None
+    m = as_float_array(m, "m", ndim=ndim)
+    s = as_float_array(s, "s", ndim=ndim)
     if np.any(s <= 0):
         raise ValueError(f"s must be positive (the standard deviation of Q); got {s}")
+    try:
+        np.broadcast_shapes(m.shape, s.shape)
+    except ValueError:
+        raise ValueError(f"m and s must broadcast to one shape; got shapes {m.shape} and {s.shape}") from None
     return m, s
 
 
@@ -271,9 +275,10 @@ def reparameterization_gradients(df: Callable, m: float, s: float, n_samples: in
 
     Defined in the chapter *Variational autoencoders*.
     """
-    m, s = (float(v) for v in _check_q(m, s))
+    check_callable(df, "df", "a function z -> f'(z)")
+    m, s = (float(v) for v in _check_q(m, s, scalar=True))
     n_samples = check_int(n_samples, "n_samples", minimum=1)
-    eps = _check_rng(rng).standard_normal(n_samples)
+    eps = check_rng(rng).standard_normal(n_samples)
     g = np.asarray(df(m + s * eps), dtype=np.float64)
     return np.column_stack([g, g * eps])
 
@@ -291,9 +296,10 @@ def score_function_gradients(f: Callable, m: float, s: float, n_samples: int, *,
 
     Defined in the chapter *Variational autoencoders*.
     """
-    m, s = (float(v) for v in _check_q(m, s))
+    check_callable(f, "f", "a function z -> f(z)")
+    m, s = (float(v) for v in _check_q(m, s, scalar=True))
     n_samples = check_int(n_samples, "n_samples", minimum=1)
-    z = m + s * _check_rng(rng).standard_normal(n_samples)
+    z = m + s * check_rng(rng).standard_normal(n_samples)
     fz = np.asarray(f(z), dtype=np.float64)
     return np.column_stack([fz * (z - m) / s**2, fz * ((z - m) ** 2 - s**2) / s**3])
 
@@ -342,12 +348,13 @@ def metropolis_hastings(
 
     Defined in the chapter *Variational inference*.
     """
+    check_callable(log_prob, "log_prob", "a function x -> log p(x)")
     x = np.atleast_1d(as_float_array(x0, "x0"))
     if x.ndim != 1:
         raise ValueError(f"x0 must be a number or a vector; got shape {x.shape}")
     n_steps = check_int(n_steps, "n_steps", minimum=1)
     step_size = check_positive(step_size, "step_size")
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     scalar = np.ndim(x0) == 0
 
     def lp(v):
@@ -432,13 +439,15 @@ def fit_gaussian_vi(
 
     Defined in the chapter *Variational inference*.
     """
+    check_callable(log_joint, "log_joint", "a function z -> log P(x, z)")
+    check_callable(grad_log_joint, "grad_log_joint", "a function z -> d/dz log P(x, z)")
     m = float(as_float_array(m0, "m0", ndim=0))
     log_s = math.log(check_positive(s0, "s0"))
     lr = check_positive(lr, "lr")
     n_steps = check_int(n_steps, "n_steps", minimum=4)
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     tol = check_positive(tol, "tol")
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     history = np.full((n_steps + 1, 2), np.nan)
     history[0] = m, math.exp(log_s)
     elbos = np.full(n_steps, np.nan)

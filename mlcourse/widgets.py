@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_matrix, as_vector, check_int
+from ._validate import as_matrix, as_vector, check_dpi, check_int
 
 __all__ = ["basis_animation", "basis_explorer", "basis_path", "optimizer_playground"]
 
@@ -129,6 +129,7 @@ def basis_animation(v=SLIDES_VECTOR, *, n_frames: int = 24, lim: float = 3.0, dp
 
     bases = basis_path(n_frames)
     v = as_vector(v, "v", size=2)
+    dpi = check_dpi(dpi)
     fig, ax = plt.subplots(figsize=(5.0, 5.0), dpi=dpi)
     plot = BasisPlot(ax, v, bases[0], lim=lim)
     ax.set_title("ẽ₂ turns; v's components in (ẽ₁, ẽ₂) follow")

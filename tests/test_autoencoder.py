@@ -94,7 +94,7 @@ BAD_INPUTS = [
     (
         lambda: ae.train_autoencoder(ae.Autoencoder(3, 1), np.zeros((5, 3)), optimizer="sgd"),
         ValueError,
-        r"optimizer must be 'adam' or 'lbfgs'",
+        r"optimizer must be one of 'adam', 'lbfgs'",
     ),
     (lambda: ae.principal_angles(np.ones((3, 2)), np.ones((4, 2))), ValueError, r"same number of rows"),
     (lambda: ae.principal_angles(np.ones(3), np.ones((3, 2))), ValueError, r"A must be a matrix"),

@@ -353,7 +353,7 @@ BAD_INPUTS = [
     (lambda: nn.Sigmoid().backward(np.ones(2)), RuntimeError, r"call forward before backward"),
     (lambda: _forwarded(nn.Tanh(), (2, 3)).backward(np.ones((3, 2))), ValueError,
      r"grad_out of Tanh\(\) must have the shape of the forward output, \(2, 3\); got shape \(3, 2\)"),
-    (lambda: nn.Sequential(nn.Tanh(), "relu"), TypeError, r"layer 1 must be an mlcourse.nn Layer"),
+    (lambda: nn.Sequential(nn.Tanh(), "relu"), TypeError, r"layers\[1\] must be an mlcourse.nn Layer"),
     (lambda: nn.fit(nn.Sequential(nn.Tanh()), nn.MSELoss(), np.ones((4, 1)), np.ones((3, 1)),
                     optim.gd(lr=0.1), 1), ValueError, r"y must have one row per sample of X \(4\)"),
     (lambda: nn.fit(nn.Sequential(nn.Tanh()), nn.MSELoss(), np.ones((4, 1)), np.ones((4, 1)),

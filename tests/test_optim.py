@@ -153,7 +153,7 @@ BAD = [
     (lambda: optim.gd(-0.1), ValueError, r"lr must be > 0; got -0.1"),
     (lambda: optim.gd("fast"), TypeError, r"lr must be a real number"),
     (lambda: optim.momentum(0.1, beta=1.0), ValueError, r"beta must be in \[0, 1\); got 1.0"),
-    (lambda: optim.nesterov(0.1, beta=-0.5), ValueError, r"beta must be >= 0"),
+    (lambda: optim.nesterov(0.1, beta=-0.5), ValueError, r"beta must be in \[0, 1\); got -0.5"),
     (lambda: optim.rmsprop(0.1, alpha=1.5), ValueError, r"alpha must be in \[0, 1\)"),
     (lambda: optim.rmsprop(0.1, eps=0), ValueError, r"eps must be > 0"),
     (lambda: optim.adam(0.1, beta1=1.0), ValueError, r"beta1 must be in \[0, 1\)"),

@@ -101,7 +101,7 @@ BAD_INPUTS = [
     (lambda: RunningMoments().update([1.0, 2.0]).variance(ddof=-1), ValueError, r"ddof must be"),
     (lambda: RunningMoments(n_features=3).update([1.0, 2.0]), ValueError,
      r"x must be one observation of shape \(3,\)"),
-    (lambda: RunningMoments(n_features=0), ValueError, r"n_features must be a positive integer"),
+    (lambda: RunningMoments(n_features=0), ValueError, r"n_features must be >= 1"),
     (lambda: RunningMoments().update([1.0, np.nan]), ValueError, r"x must be finite"),
     (lambda: RunningMoments().update("abc"), TypeError, r"x must be an array of numbers"),
     (lambda: RunningMoments(2).update([1.0, 2.0]).merge(RunningMoments(3).update([1.0, 2.0, 3.0])),

@@ -31,7 +31,7 @@ def test_matching_alpha_equates_the_factors_and_approaches_one_over_lr_tau():
 BAD_INPUTS = [
     (lambda: es.l2_factors([-1.0, 1.0], 0.1), ValueError, r"eigenvalues must be non-negative"),
     (lambda: es.early_stopping_factors([1.0], 0.1, -1), ValueError, r"n_steps must be >= 0"),
-    (lambda: es.matching_alpha([1.0], 2.0, 3), ValueError, r"0 < lr·eigenvalue < 1"),
+    (lambda: es.matching_alpha([1.0], 2.0, 3), ValueError, r"0 < lr·λ < 1 for every λ in eigenvalues"),
     (lambda: es.l2_factors([1.0], 0.0), ValueError, r"alpha must be > 0"),
 ]
 

@@ -93,7 +93,7 @@ BAD_INPUTS = [
     (lambda: ml.shuffled_epoch_mean([np.sin] * 8, [0.0], 0.1), ValueError, r"between 1 and 7 batches"),
     (lambda: ml.minibatch_gradient_norm(np.ones((3, 2)), 4), ValueError, r"batch_size must be <= the number"),
     (lambda: ml.gradient_flow(np.sin, [0.0], [1.0, 0.5]), ValueError,
-     r"times must be non-negative and increasing"),
+     r"times must be non-negative and strictly increasing"),
     (lambda: ml.gradient_flow(None, [0.0], [1.0]), TypeError, r"grad must be a function"),
     (lambda: ml.modified_gradient_sgd([np.sin], [], 0.1), ValueError, r"of equal length"),
     (lambda: ml.sgd_two_basins(0.1, 40, n_examples=32), ValueError, r"batch_size must be <= n_examples = 32"),

@@ -142,7 +142,7 @@ BAD_INPUTS = [
     (lambda: ntk.empirical_ntk(TwoOutputs(), np.ones((4, 3))), ValueError,
      r"model must have a scalar output"),
     (lambda: ntk.empirical_ntk(net(), np.ones((4, 3)), np.ones((2, 4))), ValueError,
-     r"X1 and X2 must have the same number of features; got 3 and 4"),
+     r"X2 must have shape \(n_samples, 3\) for the model's in_features; got shape \(2, 4\)"),
     (lambda: ntk.empirical_ntk("net", np.ones((4, 3))), TypeError, r"model must be a torch.nn.Module"),
     (lambda: ntk.empirical_ntk(net(), np.ones(3)), ValueError,
      r"X1 must have shape \(n_samples, n_features\)"),
@@ -153,10 +153,10 @@ BAD_INPUTS = [
      r"K must be symmetric"),
     (lambda: ntk.flow_solution(np.eye(2), [0, 0], [1, 1], -0.1, 1.0), ValueError, r"lr must be > 0"),
     (lambda: ntk.train_lockstep(net(), np.ones((4, 3)), np.ones(5), lr=0.1, n_steps=3), ValueError,
-     r"y must have shape \(4,\)"),
+     r"y must have 4 entries, one per row of X; got shape \(5,\)"),
     (lambda: ntk.train_lockstep(net(), np.ones((4, 3)), np.ones(4), lr=0.1, n_steps=3,
                                 X_test=np.ones((2, 2))),
-     ValueError, r"X and X_test must have the same number of features"),
+     ValueError, r"X_test must have shape \(n_samples, 3\)"),
     (lambda: ntk.TwoLayerReLU(3, 0), ValueError, r"width must be >= 1"),
 ]
 

@@ -114,7 +114,7 @@ BAD_INPUTS = [
     (
         lambda: vae.elbo(small_model(), torch.zeros(3, 5, dtype=torch.float64)),
         ValueError,
-        r"x must be a tensor of shape \(n, 6\); got \(3, 5\)",
+        r"x must have shape \(n, 6\); got shape \(3, 5\)",
     ),
     (lambda: vae.train_vae(small_model(), np.zeros((4, 5))), ValueError, r"X must have 6 columns"),
     (

@@ -14,9 +14,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validate import as_float_array, check_positive
+from .._validate import as_float_array, check_callable, check_name, check_positive
 from ..check import CheckFailed
 from .layers import Sequential
+from .train import _check_data, _check_model, _check_output
 
 __all__ = ["check_gradients", "compare_gradients", "numerical_gradient"]
 
@@ -38,8 +39,10 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     ∂f/∂xᵢ ≈ (f(x + h eᵢ) - f(x - h eᵢ)) / 2h, with error O(h²) from truncation plus
     O(ε_machine / h) from rounding; h = 10⁻⁶ balances the two for well-scaled float64 problems.
     """
+    check_callable(f, "f", "a function of no arguments that returns a number")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError("x must be a float64 numpy array (it is perturbed in place)")
+        raise TypeError(f"x must be a float64 numpy array (it is perturbed in place); "
+                        f"got {getattr(x, 'dtype', type(x).__name__)}")
     eps = check_positive(eps, "eps")
     grad = np.empty_like(x)
     flat, gflat = x.reshape(-1), grad.reshape(-1)
@@ -65,6 +68,9 @@ def compare_gradients(analytic, numeric, *, name: str = "gradient", rtol: float 
     CheckFailed
         Naming the worst entry with both values: ``backprop 0.1234, central difference 0.1201``.
     """
+    name = check_name(name)
+    rtol = check_positive(rtol, "rtol", allow_zero=True)
+    atol = check_positive(atol, "atol", allow_zero=True)
     a, n = as_float_array(analytic, "analytic"), as_float_array(numeric, "numeric")
     if a.shape != n.shape:
         raise CheckFailed(f"✘ {name}: backprop has shape {a.shape}, central differences {n.shape}")
@@ -96,14 +102,16 @@ def check_gradients(model: Sequential, loss_fn, X, y, *, eps: float = 1e-6, rtol
     CheckFailed
         For the first array whose gradient disagrees, with both values at the worst entry.
     """
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be an mlcourse.nn.Sequential; got {type(model).__name__}")
-    X = as_float_array(X, "X").copy()
+    _check_model(model, loss_fn)
+    X, y = _check_data(model, loss_fn, X, y, ("X", "y"))  # X is a copy: it is perturbed in place
+    eps = check_positive(eps, "eps")
 
     def loss() -> float:
         return loss_fn.forward(model.forward(X), y)
 
-    loss()
+    output = model.forward(X)
+    _check_output(loss_fn, output, y, "y")
+    loss_fn.forward(output, y)  # the first evaluation of loss(), with the targets checked against it
     grad_input = model.backward(loss_fn.backward())
     grads = {k: v.copy() for k, v in model.named_grads().items()}
     errors = {}

@@ -17,7 +17,7 @@ import numbers
 
 import numpy as np
 
-from .._validate import as_float_array, check_int, check_positive
+from .._validate import as_float_array, check_bool, check_fraction, check_int, check_positive
 
 __all__ = [
     "BatchNorm1d",
@@ -39,6 +39,12 @@ __all__ = [
 # --- the activation functions, as plain functions -----------------------------------------------
 
 
+def _values(z, name: str = "z") -> np.ndarray:
+    """Numbers of any shape; NaN and infinity pass (as in numpy and torch): a network that diverges
+    must produce its NaNs so that training can report the divergence as data."""
+    return as_float_array(z, name, finite=False, allow_empty=True)
+
+
 def sigmoid(z):
     """The logistic sigmoid σ(z) = 1 / (1 + e^(-z)), elementwise and without overflow.
 
@@ -47,24 +53,25 @@ def sigmoid(z):
     For z ≥ 0 the formula is evaluated as written; for z < 0 as e^z / (1 + e^z), the same
     number, so that e^(-z) never overflows. Its derivative is σ'(z) = σ(z)(1 - σ(z)).
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = _values(z)
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def tanh(z):
     """The hyperbolic tangent, tanh(z) = 2σ(2z) - 1, elementwise."""
-    return np.tanh(np.asarray(z, dtype=np.float64))
+    return np.tanh(_values(z))
 
 
 def relu(z):
     """The rectified linear unit max(0, z), elementwise."""
-    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+    return np.maximum(_values(z), 0.0)
 
 
 def leaky_relu(z, negative_slope: float = 0.01):
     """The leaky ReLU: z for z > 0 and ``negative_slope``·z otherwise (torch's convention)."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _values(z)
+    negative_slope = check_positive(negative_slope, "negative_slope", allow_zero=True)
     return np.where(z > 0, z, negative_slope * z)
 
 
@@ -73,7 +80,7 @@ def leaky_relu(z, negative_slope: float = 0.01):
 
 def _check_batch(x, name: str, n_features: int | None, layer: str) -> np.ndarray:
     """A batch of shape (n_samples, n_features), or a ValueError naming the layer and the shapes."""
-    x = as_float_array(x, name)
+    x = as_float_array(x, name, finite=False)
     if x.ndim != 2:
         raise ValueError(f"{name} of {layer} must have shape (n_samples, n_features); got shape {x.shape}")
     if n_features is not None and x.shape[1] != n_features:
@@ -112,7 +119,7 @@ class Layer:
 
     def train(self, mode: bool = True) -> Layer:
         """Switch to train mode (or eval mode with ``mode=False``); returns the layer."""
-        self.training = bool(mode)
+        self.training = check_bool(mode, "mode")
         return self
 
     def eval(self) -> Layer:
@@ -122,7 +129,7 @@ class Layer:
     def _check_grad(self, grad_out) -> np.ndarray:
         if not hasattr(self, "_out_shape"):
             raise RuntimeError(f"{self!r}: call forward before backward")
-        grad_out = as_float_array(grad_out, "grad_out")
+        grad_out = as_float_array(grad_out, "grad_out", finite=False)
         if grad_out.shape != self._out_shape:
             raise ValueError(
                 f"grad_out of {self!r} must have the shape of the forward output, {self._out_shape}; "
@@ -161,6 +168,7 @@ class Linear(Layer):
         super().__init__()
         self.in_features = check_int(in_features, "in_features", minimum=1)
         self.out_features = check_int(out_features, "out_features", minimum=1)
+        bias = check_bool(bias, "bias")
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
         bound = 1.0 / np.sqrt(self.in_features)
@@ -192,7 +200,7 @@ class _Elementwise(Layer):
     """An activation applied entry by entry: y = φ(z), so ∂L/∂z = ∂L/∂y · φ'(z)."""
 
     def forward(self, x):
-        x = as_float_array(x, "x")
+        x = _values(x, "x")
         self._x = x
         y = self._phi(x)
         self._y = y
@@ -276,7 +284,9 @@ class Dropout(Layer):
 
     def __init__(self, p: float = 0.5, *, rng) -> None:
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not (0.0 <= float(p) < 1.0):
+        if isinstance(p, bool) or not isinstance(p, numbers.Real):
+            raise TypeError(f"p (the drop probability) must be a real number; got {p!r}")
+        if not 0.0 <= float(p) < 1.0:
             raise ValueError(f"p (the drop probability) must be in [0, 1); got {p!r}")
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
@@ -285,17 +295,19 @@ class Dropout(Layer):
         self.mask: np.ndarray | None = None
 
     def forward(self, x):
-        x = as_float_array(x, "x")
+        x = _values(x, "x")
         self._out_shape = x.shape
         if not self.training or self.p == 0.0:
             self._scale = np.ones_like(x)
             return x
         self.mask = self.rng.random(x.shape) >= self.p  # kept with probability 1 - p
         self._scale = self.mask / (1.0 - self.p)
-        return x * self._scale
+        with np.errstate(invalid="ignore"):  # a dropped infinity gives NaN, as in torch
+            return x * self._scale
 
     def backward(self, grad_out):
-        return self._check_grad(grad_out) * self._scale
+        with np.errstate(invalid="ignore"):
+            return self._check_grad(grad_out) * self._scale
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
@@ -336,9 +348,7 @@ class BatchNorm1d(Layer):
         super().__init__()
         self.num_features = check_int(num_features, "num_features", minimum=1)
         self.eps = check_positive(eps, "eps")
-        self.momentum = check_positive(momentum, "momentum")
-        if self.momentum > 1:
-            raise ValueError(f"momentum must be in (0, 1]; got {momentum}")
+        self.momentum = check_fraction(momentum, "momentum", allow_zero=False, allow_one=True)
         self.params["weight"] = np.ones(self.num_features)
         self.params["bias"] = np.zeros(self.num_features)
         self.running_mean = np.zeros(self.num_features)
@@ -386,7 +396,7 @@ class Sequential(Layer):
         super().__init__()
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                raise TypeError(f"layer {i} must be an mlcourse.nn Layer; got {type(layer).__name__}")
+                raise TypeError(f"layers[{i}] must be an mlcourse.nn Layer; got {type(layer).__name__}")
         self.layers = list(layers)
 
     def forward(self, x):
@@ -402,7 +412,8 @@ class Sequential(Layer):
         return g
 
     def train(self, mode: bool = True) -> Sequential:
-        self.training = bool(mode)
+        """Switch every layer to train mode (or eval mode with ``mode=False``); returns the network."""
+        self.training = check_bool(mode, "mode")
         for layer in self.layers:
             layer.train(mode)
         return self

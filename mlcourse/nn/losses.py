@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_float_array
+from .._validate import as_float_array, as_labels
 
 __all__ = ["CrossEntropyLoss", "MSELoss", "log_softmax", "softmax"]
 
@@ -19,6 +19,12 @@ __all__ = ["CrossEntropyLoss", "MSELoss", "log_softmax", "softmax"]
 def log_softmax(logits) -> np.ndarray:
     """log softmax along the last axis, computed stably (the largest logit is subtracted first)."""
     z = as_float_array(logits, "logits")
+    if z.ndim == 0:
+        raise ValueError("logits must have at least one axis, the classes (the last axis); got a number")
+    return _log_softmax(z)
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
@@ -37,7 +43,7 @@ class MSELoss:
     """
 
     def forward(self, prediction, target) -> float:
-        yhat = as_float_array(prediction, "prediction")
+        yhat = as_float_array(prediction, "prediction", finite=False)  # a diverging network: NaN loss
         y = as_float_array(target, "target")
         if y.shape != yhat.shape:
             raise ValueError(f"target must have the shape of prediction, {yhat.shape}; got shape {y.shape}")
@@ -71,19 +77,16 @@ class CrossEntropyLoss:
     """
 
     def forward(self, logits, labels) -> float:
-        Z = as_float_array(logits, "logits")
+        Z = as_float_array(logits, "logits", finite=False)  # a diverging network: NaN loss
         if Z.ndim != 2:
             raise ValueError(f"logits must have shape (n_samples, n_classes); got shape {Z.shape}")
-        y = np.asarray(labels)
+        y = as_labels(labels, "labels")
         if y.shape != (Z.shape[0],):
             raise ValueError(f"labels must have shape ({Z.shape[0]},) to match logits {Z.shape}; "
                              f"got shape {y.shape}")
-        if not np.issubdtype(y.dtype, np.integer):
-            raise TypeError(f"labels must be integer class indices; got dtype {y.dtype}")
-        if y.min() < 0 or y.max() >= Z.shape[1]:
-            raise ValueError(f"labels must be in [0, {Z.shape[1]}) for {Z.shape[1]} classes; "
-                             f"got values in [{y.min()}, {y.max()}]")
-        logp = log_softmax(Z)
+        y = as_labels(y, "labels", n_classes=Z.shape[1], classes_of="the columns of logits")
+        with np.errstate(invalid="ignore"):  # NaN logits give a NaN loss, reported by the training loop
+            logp = _log_softmax(Z)
         rows = np.arange(Z.shape[0])
         self._p = np.exp(logp)
         self._labels = y

@@ -13,10 +13,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import as_float_array, check_int
+from .._validate import as_float_array, as_labels, check_bool, check_int, check_rng
 from ..optim import Optimizer
 from ._threads import single_threaded_blas
 from .layers import Sequential
+from .losses import CrossEntropyLoss, MSELoss
 
 __all__ = ["TrainResult", "evaluate", "fit"]
 
@@ -48,14 +49,63 @@ class TrainResult(NamedTuple):
     n_epochs: int
 
 
-def evaluate(model: Sequential, loss_fn, X, y) -> float:
-    """The loss of ``model`` on (X, y) in eval mode (dropout off, batch norm on running statistics)."""
+def _check_model(model, loss_fn) -> None:
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be an mlcourse.nn.Sequential; got {type(model).__name__}")
+    if isinstance(loss_fn, type) or not (callable(getattr(loss_fn, "forward", None))
+                                         and callable(getattr(loss_fn, "backward", None))):
+        what = f"the class {loss_fn.__name__}" if isinstance(loss_fn, type) else type(loss_fn).__name__
+        raise TypeError(f"loss_fn must be a loss object with forward and backward, e.g. nn.MSELoss() or "
+                        f"nn.CrossEntropyLoss() (with parentheses); got {what}")
+
+
+def _check_data(model: Sequential, loss_fn, X, y, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and targets for ``model`` and ``loss_fn``, with errors that use the caller's names."""
+    x_name, y_name = names
+    X = as_float_array(X, x_name)
+    first = model.layers[0] if model.layers else None
+    n_in = getattr(first, "in_features", getattr(first, "num_features", None))
+    if n_in is not None and (X.ndim != 2 or X.shape[1] != n_in):
+        raise ValueError(f"{x_name} must have shape (n_samples, {n_in}) for the first layer {first!r}; "
+                         f"got shape {X.shape}")
+    if isinstance(loss_fn, CrossEntropyLoss):
+        y = as_labels(y, y_name)
+    elif isinstance(loss_fn, MSELoss):
+        y = as_float_array(y, y_name)
+    else:
+        y = np.asarray(y)
+    if y.shape[:1] != X.shape[:1]:
+        raise ValueError(f"{y_name} must have one row per sample of {x_name} ({X.shape[0]}); "
+                         f"got shape {y.shape}")
+    return X, y
+
+
+def _check_output(loss_fn, output: np.ndarray, y: np.ndarray, y_name: str) -> None:
+    """The targets must fit the network's output (the loss itself would call them "target")."""
+    if isinstance(loss_fn, MSELoss) and y.shape != output.shape:
+        raise ValueError(f"{y_name} must have the shape of the model's output, {output.shape}; "
+                         f"got shape {y.shape}")
+    if isinstance(loss_fn, CrossEntropyLoss) and output.ndim == 2:
+        as_labels(y, y_name, n_classes=output.shape[1], classes_of="the outputs of model")
+
+
+def _loss(model: Sequential, loss_fn, X: np.ndarray, y: np.ndarray, y_name: str) -> float:
+    """The loss in eval mode, on validated data."""
     was_training = model.training
     model.eval()
     try:
-        return loss_fn.forward(model.forward(X), y)
+        output = model.forward(X)
+        _check_output(loss_fn, output, y, y_name)
+        return loss_fn.forward(output, y)
     finally:
         model.train(was_training)
+
+
+def evaluate(model: Sequential, loss_fn, X, y) -> float:
+    """The loss of ``model`` on (X, y) in eval mode (dropout off, batch norm on running statistics)."""
+    _check_model(model, loss_fn)
+    X, y = _check_data(model, loss_fn, X, y, ("X", "y"))
+    return _loss(model, loss_fn, X, y, "y")
 
 
 def fit(
@@ -110,22 +160,23 @@ def fit(
     numpy's BLAS on one thread: for the book's small matrices that is faster, and on a busy
     machine much faster.
     """
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be an mlcourse.nn.Sequential; got {type(model).__name__}")
+    _check_model(model, loss_fn)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an mlcourse.optim Optimizer; got {type(optimizer).__name__}")
-    X = as_float_array(X, "X")
-    y = np.asarray(y)
-    if y.shape[:1] != X.shape[:1]:
-        raise ValueError(f"y must have one row per sample of X ({X.shape[0]}); got shape {y.shape}")
+    X, y = _check_data(model, loss_fn, X, y, ("X", "y"))
     n = X.shape[0]
     n_epochs = check_int(n_epochs, "n_epochs", minimum=0)
     batch_size = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
-    if batch_size < n and not isinstance(rng, np.random.Generator):
+    if rng is not None:
+        check_rng(rng)
+    elif batch_size < n:
         raise TypeError("minibatches (batch_size < n_samples) need rng, a numpy.random.Generator")
     has_val = X_val is not None
     if has_val and y_val is None:
         raise ValueError("X_val needs y_val")
+    if has_val:
+        X_val, y_val = _check_data(model, loss_fn, X_val, y_val, ("X_val", "y_val"))
+    restore_best = check_bool(restore_best, "restore_best")
     if patience is not None:
         patience = check_int(patience, "patience", minimum=1)
         if not has_val:
@@ -133,8 +184,8 @@ def fit(
 
     params = model.named_parameters()
     states = {name: optimizer.init(p) for name, p in params.items()}
-    train_loss = [evaluate(model, loss_fn, X, y)]
-    val_loss = [evaluate(model, loss_fn, X_val, y_val)] if has_val else None
+    train_loss = [_loss(model, loss_fn, X, y, "y")]
+    val_loss = [_loss(model, loss_fn, X_val, y_val, "y_val")] if has_val else None
     best_epoch, best_params = 0, {k: v.copy() for k, v in params.items()}
     stopped_early = diverged = False
     epochs = range(1, n_epochs + 1)
@@ -154,12 +205,12 @@ def fit(
                 grads = model.named_grads()
                 for name, p in params.items():
                     p[...], states[name] = optimizer.step(p, grads[name], states[name])
-            train_loss.append(evaluate(model, loss_fn, X, y))
+            train_loss.append(_loss(model, loss_fn, X, y, "y"))
             if not np.isfinite(train_loss[-1]):
                 diverged = True
                 break
             if has_val:
-                val_loss.append(evaluate(model, loss_fn, X_val, y_val))
+                val_loss.append(_loss(model, loss_fn, X_val, y_val, "y_val"))
                 if val_loss[-1] < val_loss[best_epoch]:
                     best_epoch, best_params = epoch, {k: v.copy() for k, v in params.items()}
                 elif patience is not None and epoch - best_epoch >= patience:

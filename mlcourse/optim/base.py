@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validate import as_vector, check_int, check_positive
+from .._validate import as_vector, check_int, check_positive, check_rng
 
 __all__ = ["Optimizer", "RunResult", "run"]
 
@@ -133,7 +133,9 @@ def run(
     max_norm = check_positive(max_norm, "max_norm")
     if tol is not None:
         tol = check_positive(tol, "tol")
-    if grad_noise > 0 and not isinstance(rng, np.random.Generator):
+    if rng is not None:
+        check_rng(rng)
+    elif grad_noise > 0:
         raise TypeError("grad_noise > 0 needs rng, a numpy.random.Generator (np.random.default_rng(seed))")
 
     d = x.shape[0]

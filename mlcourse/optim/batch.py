@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validate import as_float_array, check_int, check_positive
+from .._validate import as_float_array, check_choice, check_int, check_positive
 from .first_order import (
     AdamState,
     GDState,
@@ -174,8 +174,7 @@ def run_many(kind: str, grad: Callable[[np.ndarray], np.ndarray], x0, n_steps: i
     >>> res.diverged.tolist()
     [False, False, True]
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {sorted(KINDS)}; got {kind!r}")
+    kind = check_choice(kind, "kind", sorted(KINDS))
     if not callable(grad):
         raise TypeError(f"grad must be a function x -> gradient; got {type(grad).__name__}")
     update, make_state, names, defaults = KINDS[kind]

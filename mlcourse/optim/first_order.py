@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import check_positive
+from .._validate import check_fraction, check_positive
 from .base import Optimizer
 
 __all__ = ["AdamState", "GDState", "MomentumState", "RMSpropState", "adam", "adam_update", "gd",
@@ -65,10 +65,7 @@ def _check_lr(lr) -> float:
 
 
 def _check_beta(beta, name: str) -> float:
-    beta = check_positive(beta, name, allow_zero=True)
-    if beta >= 1:
-        raise ValueError(f"{name} must be in [0, 1); got {beta}")
-    return beta
+    return check_fraction(beta, name)
 
 
 class GDState(NamedTuple):

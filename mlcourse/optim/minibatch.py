@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validate import as_matrix, as_vector, check_int
+from .._validate import as_array, as_matrix, as_vector, check_bool, check_int, check_rng
 
 __all__ = ["LeastSquares", "gradient_noise", "minibatch_indices", "sgd_gradient"]
 
@@ -35,11 +35,11 @@ class LeastSquares:
 
     def __init__(self, X, y) -> None:
         self.X = as_matrix(X, "X")
-        self.y = as_vector(y, "y", size=self.X.shape[0])
+        self.y = as_vector(y, "y", size=self.X.shape[0], like="row of X")
         self.n_samples, self.n_features = self.X.shape
 
     def _theta(self, theta) -> np.ndarray:
-        return as_vector(theta, "theta", size=self.n_features)
+        return as_vector(theta, "theta", size=self.n_features, like="column of X")
 
     def value(self, theta) -> float:
         """f(θ)."""
@@ -56,9 +56,12 @@ class LeastSquares:
 
     def minibatch_grad(self, theta, indices) -> np.ndarray:
         """ĝ = (1/B) Σ_{i ∈ batch} ∇fᵢ(θ) for the rows ``indices`` (repeats count twice)."""
-        idx = np.asarray(indices)
+        idx = as_array(indices, "indices", "a non-empty 1-D array of integers")
         if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
             raise ValueError(f"indices must be a non-empty 1-D array of integers; got {idx!r}")
+        if idx.min() < 0 or idx.max() >= self.n_samples:
+            raise ValueError(f"indices must be in [0, {self.n_samples}) for {self.n_samples} samples; "
+                             f"got values in [{idx.min()}, {idx.max()}]")
         Xb = self.X[idx]
         return Xb.T @ (Xb @ self._theta(theta) - self.y[idx]) / idx.size
 
@@ -73,13 +76,6 @@ class LeastSquares:
         return np.linalg.lstsq(self.X, self.y, rcond=None)[0]
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); "
-                        f"got {type(rng).__name__}")
-    return rng
-
-
 def minibatch_indices(n_samples: int, batch_size: int, rng, *, replace: bool = False,
                       n_batches: int | None = None) -> np.ndarray:
     """Indices of random minibatches: shape (batch_size,), or (n_batches, batch_size).
@@ -89,7 +85,8 @@ def minibatch_indices(n_samples: int, batch_size: int, rng, *, replace: bool = F
     """
     n = check_int(n_samples, "n_samples", minimum=1)
     b = check_int(batch_size, "batch_size", minimum=1)
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
+    replace = check_bool(replace, "replace")
     if not replace and b > n:
         raise ValueError(f"batch_size must be <= n_samples={n} without replacement; got {b}")
     shape = (b,) if n_batches is None else (check_int(n_batches, "n_batches", minimum=1), b)
@@ -118,8 +115,10 @@ def gradient_noise(per_example_grads, batch_size: int, *, replace: bool = False)
     G = as_matrix(per_example_grads, "per_example_grads")
     n = G.shape[0]
     b = check_int(batch_size, "batch_size", minimum=1)
+    replace = check_bool(replace, "replace")
     if not replace and b > n:
-        raise ValueError(f"batch_size must be <= n_samples={n} without replacement; got {b}")
+        raise ValueError(f"batch_size must be <= n_samples={n} (the rows of per_example_grads) without "
+                         f"replacement; got {b}")
     sigma2 = float(np.mean(np.sum((G - G.mean(axis=0)) ** 2, axis=1)))
     if replace:
         return sigma2 / b
@@ -137,9 +136,11 @@ def sgd_gradient(problem: LeastSquares, batch_size: int, rng, *,
     if not isinstance(problem, LeastSquares):
         raise TypeError(f"problem must be a LeastSquares; got {type(problem).__name__}")
     b = check_int(batch_size, "batch_size", minimum=1)
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
+    replace = check_bool(replace, "replace")
     if not replace and b > problem.n_samples:
-        raise ValueError(f"batch_size must be <= n_samples={problem.n_samples} without replacement; got {b}")
+        raise ValueError(f"batch_size must be <= n_samples={problem.n_samples} (the rows of problem.X) "
+                         f"without replacement; got {b}")
 
     def grad(theta):
         return problem.minibatch_grad(theta, minibatch_indices(problem.n_samples, b, rng, replace=replace))

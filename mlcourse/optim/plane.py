@@ -155,12 +155,13 @@ def simulate_plane(kinds: Sequence[str], hyperparameters: Sequence[dict], partia
     ``hyperparameters[b]`` (``lr`` and the kind's others); iterates are NaN from the step of
     divergence on.
     """
-    kinds = list(kinds)
-    unknown = [k for k in kinds if k not in STEPS]
+    if isinstance(kinds, str) or not isinstance(kinds, Sequence):
+        raise TypeError(f"kinds must be a list of optimizer kinds such as ['gd', 'adam']; got {kinds!r}")
+    unknown = [k for k in kinds if not isinstance(k, str) or k not in STEPS]
     if unknown:
         raise ValueError(f"kinds must be among {sorted(STEPS)}; got {unknown[0]!r}")
-    hyperparameters = list(hyperparameters)
-    if len(hyperparameters) != len(kinds) or not all(isinstance(h, dict) for h in hyperparameters):
+    if not isinstance(hyperparameters, Sequence) or isinstance(hyperparameters, str) \
+            or len(hyperparameters) != len(kinds) or not all(isinstance(h, dict) for h in hyperparameters):
         raise ValueError(f"hyperparameters must be {len(kinds)} dicts, one per kind; got {hyperparameters!r}")
     n_steps = check_int(n_steps, "n_steps", minimum=0)
     iterates = np.full((len(kinds), n_steps + 1, 2), np.nan)

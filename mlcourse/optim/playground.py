@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import as_vector, check_int, check_positive
+from .._validate import as_vector, check_choice, check_dpi, check_figsize, check_int, check_positive
 from .batch import simulate_mixed
 from .plane import simulate_plane
 from .problems import PROBLEMS, Problem
@@ -99,9 +99,7 @@ class Controls(NamedTuple):
     @classmethod
     def for_problem(cls, problem: str, **changes) -> Controls:
         """The default controls of a problem, with ``changes`` applied."""
-        if problem not in PROBLEMS:
-            raise ValueError(f"problem must be one of {sorted(PROBLEMS)}; got {problem!r}")
-        lr, lr_adaptive = DEFAULTS[problem]
+        lr, lr_adaptive = DEFAULTS[check_choice(problem, "problem", sorted(PROBLEMS))]
         return cls(problem=problem, lr=lr, lr_adaptive=lr_adaptive)._replace(**changes)
 
 
@@ -131,8 +129,7 @@ _PROBLEM_CACHE: dict[str, Problem] = {}
 
 
 def _problem(name: str) -> Problem:
-    if name not in PROBLEMS:
-        raise ValueError(f"problem must be one of {sorted(PROBLEMS)}; got {name!r}")
+    check_choice(name, "problem", sorted(PROBLEMS))
     if name not in _PROBLEM_CACHE:
         _PROBLEM_CACHE[name] = PROBLEMS[name]()
     return _PROBLEM_CACHE[name]
@@ -250,6 +247,13 @@ class PlaygroundPlot:
     """
 
     def __init__(self, ax_map, ax_loss, problem: str = "rosenbrock") -> None:
+        from matplotlib.axes import Axes
+
+        for name, ax in (("ax_map", ax_map), ("ax_loss", ax_loss)):
+            if not isinstance(ax, Axes) and not (name == "ax_loss" and ax is None):
+                raise TypeError(f"{name} must be a matplotlib Axes{' or None' if name == 'ax_loss' else ''}; "
+                                f"got {type(ax).__name__}")
+        _problem(problem)
         self.ax_map, self.ax_loss = ax_map, ax_loss
         self.problem_name = None
         self.image = ax_map.imshow(np.zeros((2, 2)), origin="lower", cmap="Blues_r", alpha=0.85,
@@ -282,6 +286,7 @@ class PlaygroundPlot:
 
     def set_problem(self, name: str) -> None:
         """Show another problem: new background, contours, minima and limits."""
+        check_choice(name, "name", sorted(PROBLEMS))
         if name == self.problem_name:
             return
         p = _problem(name)
@@ -304,6 +309,14 @@ class PlaygroundPlot:
     def update(self, traj: Trajectories, visible: dict[str, bool] | None = None,
                upto: int | None = None) -> None:
         """Redraw the trajectories (the first ``upto + 1`` iterates) by updating the artists."""
+        if not isinstance(traj, Trajectories):
+            raise TypeError(f"traj must be a Trajectories (from trajectories()); got {type(traj).__name__}")
+        if visible is not None and not isinstance(visible, dict):
+            raise TypeError(f"visible must be a dict name -> bool or None; got {type(visible).__name__}")
+        if upto is not None:
+            upto = check_int(upto, "upto", minimum=0)
+            if upto >= traj.iterates.shape[1]:
+                raise ValueError(f"upto must be <= n_steps = {traj.iterates.shape[1] - 1}; got {upto}")
         box = _problem(self.problem_name).box
         n = traj.iterates.shape[1] if upto is None else upto + 1
         floor = 1e-16
@@ -409,6 +422,7 @@ def optimizer_playground(problem: str = "rosenbrock", *, n_steps: int = 300, fig
     from IPython.display import Image, display
 
     c0 = Controls.for_problem(problem, n_steps=check_int(n_steps, "n_steps", minimum=1))
+    figsize = check_figsize(figsize)
     p0 = _problem(problem)
     fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=figsize, width_ratios=(1.15, 1))
     plot = PlaygroundPlot(ax_map, ax_loss, problem)
@@ -529,6 +543,7 @@ def playground_animation(controls: Controls | None = None, *, n_frames: int = 20
 
     controls = controls or Controls.for_problem("rosenbrock")
     n_frames = check_int(n_frames, "n_frames", minimum=2)
+    dpi, figsize = check_dpi(dpi), check_figsize(figsize)
     traj = trajectories(controls)
     n = traj.iterates.shape[1] - 1
     # more frames early, where things happen fast
@@ -637,6 +652,17 @@ def explorer_data(problems=("valley", "rosenbrock", "himmelblau"), lr_factors=(0
         ``diverged[i][j][o]`` the step of divergence or -1.
     """
     n_steps = check_int(n_steps, "n_steps", minimum=1)
+    size = check_int(size, "size", minimum=1)
+    for what, values in (("problems", problems), ("lr_factors", lr_factors), ("betas", betas)):
+        if isinstance(values, str) or not isinstance(values, (list, tuple)) or not values:
+            raise TypeError(f"{what} must be a non-empty list or tuple; got {values!r}")
+    for p in problems:
+        check_choice(p, "problems", sorted(PROBLEMS))
+    for f in lr_factors:
+        check_positive(f, "lr_factors")
+    for b in betas:
+        if check_positive(b, "betas", allow_zero=True) >= 1:
+            raise ValueError(f"betas must be in [0, 1); got {b}")
     names = list(OPTIMIZERS)
     out = {"names": names, "colors": [COLORS[n] for n in names], "betas": list(betas), "size": size,
            "problems": {}}

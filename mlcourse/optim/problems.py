@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_float_array, check_positive
+from .._validate import as_float_array, check_int, check_positive, check_real
 
 __all__ = ["PROBLEMS", "Problem", "beale", "himmelblau", "quadratic", "rosenbrock", "saddle", "valley"]
 
@@ -54,6 +54,7 @@ class Problem:
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(X, Y, Z) over the plotting box, for ``contour(X, Y, Z)``."""
+        n = check_int(n, "n", minimum=2)
         (x0, x1), (y0, y1) = self.box
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self.value(np.stack([X, Y], axis=-1))
@@ -100,6 +101,7 @@ def quadratic(condition_number: float = 10.0, angle: float = 0.0) -> Problem:
     kappa = check_positive(condition_number, "condition_number")
     if kappa < 1:
         raise ValueError(f"condition_number must be >= 1; got {kappa}")
+    angle = check_real(angle, "angle")
     c, s = np.cos(angle), np.sin(angle)
     R = np.array([[c, -s], [s, c]])
     A = R @ np.diag([1.0, kappa]) @ R.T
@@ -135,7 +137,7 @@ def valley() -> Problem:
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Problem:
     """f(x, y) = (a - x)² + b (y - x²)², minimum 0 at (a, a²), in a curved banana valley."""
-    a = float(a)
+    a = check_real(a, "a")
     b = check_positive(b, "b")
 
     def value(x):

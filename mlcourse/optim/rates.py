@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import as_float_array, as_matrix, check_int, check_positive
+from .._validate import as_float_array, as_matrix, check_bool, check_int, check_positive
 
 __all__ = [
     "HeavyBall",
@@ -125,6 +125,7 @@ def measured_rate(errors, *, start: int | None = None, polynomial: bool = False)
         raise ValueError("errors must be positive (take norms of xₖ - x*, and stop before they reach 0)")
     n = e.shape[0]
     start = n // 2 if start is None else check_int(start, "start", minimum=1)
+    polynomial = check_bool(polynomial, "polynomial")
     if n - start < 3:
         raise ValueError(f"errors needs at least 3 entries after start={start}; got {n}")
     k = np.arange(start, n, dtype=np.float64)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import check_int, check_positive
+from .._validate import as_matrix, as_vector, check_bool, check_int, check_positive
 from .base import Optimizer
 
 __all__ = ["BFGSState", "NewtonState", "bfgs", "bfgs_update", "newton"]
@@ -58,6 +58,7 @@ def newton(hessian: Callable[[np.ndarray], np.ndarray], lr: float = 1.0, *,
     if not callable(hessian):
         raise TypeError(f"hessian must be a function x -> Hessian matrix; got {type(hessian).__name__}")
     lr = check_positive(lr, "lr")
+    require_positive_definite = check_bool(require_positive_definite, "require_positive_definite")
 
     def init(x0):
         return NewtonState(t=0)
@@ -128,12 +129,13 @@ def bfgs_update(H, s, y) -> np.ndarray:
     -----
     ρ = 1/(yᵀs),  Hₖ₊₁ = (I - ρ s yᵀ) Hₖ (I - ρ y sᵀ) + ρ s sᵀ.
     """
-    H = np.asarray(H, dtype=np.float64)
-    s = np.asarray(s, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    H = as_matrix(H, "H", square=True)
+    s = as_vector(s, "s", size=H.shape[0], like="row of H")
+    y = as_vector(y, "y", size=H.shape[0], like="row of H")
     sy = float(s @ y)
     if not sy > 0:
-        raise ValueError(f"the curvature condition sᵀy > 0 fails (sᵀy = {sy:.3g}): H would lose definiteness")
+        raise ValueError(f"s and y must satisfy the curvature condition sᵀy > 0 (got sᵀy = {sy:.3g}): "
+                         "H would lose definiteness")
     rho = 1.0 / sy
     V = np.eye(s.shape[0]) - rho * np.outer(s, y)
     return V @ H @ V.T + rho * np.outer(s, s)
@@ -181,9 +183,7 @@ def bfgs(fun: Callable[[np.ndarray], float], *, c1: float = 1e-4, shrink: float 
         raise ValueError(f"shrink must be in (0, 1); got {shrink}")
     max_backtracks = check_int(max_backtracks, "max_backtracks", minimum=1)
     if H0 is not None:
-        H0 = np.asarray(H0, dtype=np.float64)
-        if H0.ndim != 2 or H0.shape[0] != H0.shape[1]:
-            raise ValueError(f"H0 must be a square matrix; got shape {H0.shape}")
+        H0 = as_matrix(H0, "H0", square=True)
         if not np.allclose(H0, H0.T) or np.linalg.eigvalsh(H0)[0] <= 0:
             raise ValueError("H0 must be symmetric positive definite")
 

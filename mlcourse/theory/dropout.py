@@ -22,7 +22,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import as_vector, check_int, check_positive
+from .._validate import (
+    as_float_array,
+    as_matrix,
+    as_vector,
+    check_bool,
+    check_callable,
+    check_fraction,
+    check_int,
+)
 
 __all__ = ["DropoutEnsemble", "all_masks", "dropout_ensemble", "mask_probabilities", "softmax"]
 
@@ -40,16 +48,19 @@ def all_masks(n_units: int) -> np.ndarray:
 
 def mask_probabilities(masks, keep_prob: float) -> np.ndarray:
     """π(μ) = p^(units kept) (1 - p)^(units dropped), for each row μ of ``masks``."""
-    masks = np.asarray(masks, dtype=np.float64)
-    p = check_positive(keep_prob, "keep_prob")
-    if p > 1:
-        raise ValueError(f"keep_prob must be in (0, 1]; got {p}")
+    masks = as_matrix(masks, "masks")
+    if not np.all((masks == 0) | (masks == 1)):
+        raise ValueError("masks must hold only 0s (dropped) and 1s (kept)")
+    p = check_fraction(keep_prob, "keep_prob", allow_zero=False, allow_one=True)
     kept = masks.sum(axis=1)
     return p**kept * (1 - p) ** (masks.shape[1] - kept)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Softmax along the last axis, computed stably."""
+    logits = as_float_array(logits, "logits")
+    if logits.ndim == 0:
+        raise ValueError("logits must have at least one axis, the classes (the last axis); got a number")
     z = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -103,6 +114,11 @@ def dropout_ensemble(z, head: Callable[[np.ndarray], np.ndarray], keep_prob: flo
     weight-scaled = head(p z). Defined in the chapter *Explicit regularization*.
     """
     z = as_vector(z, "z")
+    if z.shape[0] > MAX_UNITS:
+        raise ValueError(f"z must have at most {MAX_UNITS} units (2^n sub-networks are enumerated); "
+                         f"got {z.shape[0]}")
+    check_callable(head, "head", "a function (k, n_units) -> (k, n_out)")
+    probabilities_out = check_bool(probabilities_out, "probabilities_out")
     masks = all_masks(z.shape[0])
     pi = mask_probabilities(masks, keep_prob)
     outputs = np.asarray(head(masks * z), dtype=np.float64)

@@ -24,12 +24,19 @@ def _eigs(eigenvalues) -> np.ndarray:
     return lam
 
 
+def _one_minus_power(x: np.ndarray, tau: int) -> np.ndarray:
+    """1 - (1 - x)^τ; for 0 <= x < 1 as -expm1(τ log1p(-x)), which loses no digits when x is tiny."""
+    with np.errstate(invalid="ignore", divide="ignore"):  # that branch is used only where 0 <= x < 1
+        accurate = -np.expm1(tau * np.log1p(-x))
+    return np.where((x >= 0) & (x < 1), accurate, 1.0 - (1.0 - x) ** tau)
+
+
 def early_stopping_factors(eigenvalues, lr: float, n_steps: int) -> np.ndarray:
     """The fraction 1 - (1 - ελᵢ)^τ of each component of w* learned after τ steps of GD from zero."""
     lam = _eigs(eigenvalues)
     lr = check_positive(lr, "lr")
     tau = check_int(n_steps, "n_steps", minimum=0)
-    return 1.0 - (1.0 - lr * lam) ** tau
+    return _one_minus_power(lr * lam, tau)
 
 
 def l2_factors(eigenvalues, alpha) -> np.ndarray:
@@ -41,6 +48,11 @@ def l2_factors(eigenvalues, alpha) -> np.ndarray:
     alpha = as_float_array(alpha, "alpha")
     if np.any(alpha <= 0):
         raise ValueError(f"alpha must be > 0; got {alpha if alpha.ndim else float(alpha)}")
+    try:
+        np.broadcast_shapes(lam.shape, alpha.shape)
+    except ValueError:
+        raise ValueError(f"alpha must be a number or broadcast against eigenvalues {lam.shape}; "
+                         f"got shape {alpha.shape}") from None
     return lam / (lam + alpha)
 
 
@@ -54,6 +66,7 @@ def matching_alpha(eigenvalues, lr: float, n_steps: int) -> np.ndarray:
     lr = check_positive(lr, "lr")
     tau = check_int(n_steps, "n_steps", minimum=1)
     if np.any(lam <= 0) or np.any(lr * lam >= 1):
-        raise ValueError("matching_alpha needs 0 < lr·eigenvalue < 1 for every eigenvalue")
-    r = (1.0 - lr * lam) ** tau
-    return lam * r / (1.0 - r)
+        raise ValueError(f"matching_alpha needs 0 < lr·λ < 1 for every λ in eigenvalues; got lr = {lr:g} and "
+                         f"eigenvalues in [{lam.min():g}, {lam.max():g}]")
+    r = (1.0 - lr * lam) ** tau                     # (1 - ελ)^τ
+    return lam * r / _one_minus_power(lr * lam, tau)   # 1 - r without cancellation for tiny ελ

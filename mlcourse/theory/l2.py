@@ -44,7 +44,7 @@ def weight_decay_step(w, grad, lr: float, alpha: float) -> np.ndarray:
     Defined in the chapter *Explicit regularization*.
     """
     w = as_vector(w, "w")
-    grad = as_vector(grad, "grad", size=w.shape[0])
+    grad = as_vector(grad, "grad", size=w.shape[0], like="entry of w")
     lr = check_positive(lr, "lr")
     alpha = check_positive(alpha, "alpha", allow_zero=True)
     return (1.0 - lr * alpha) * w - lr * grad
@@ -53,7 +53,7 @@ def weight_decay_step(w, grad, lr: float, alpha: float) -> np.ndarray:
 def l2_minimizer(H, w_star, alpha: float) -> np.ndarray:
     """The minimizer w̃ = (H + αI)⁻¹ H w* of the quadratic plus (α/2)‖w‖², by a linear solve."""
     H = _check_hessian(H)
-    w_star = as_vector(w_star, "w_star", size=H.shape[0])
+    w_star = as_vector(w_star, "w_star", size=H.shape[0], like="row of H")
     alpha = check_positive(alpha, "alpha")
     return np.linalg.solve(H + alpha * np.eye(H.shape[0]), H @ w_star)
 
@@ -101,7 +101,7 @@ def shrinkage(H, w_star, alpha: float) -> Shrinkage:
     λᵢ/(λᵢ + α). Defined in the chapter *Explicit regularization*.
     """
     H = _check_hessian(H)
-    w_star = as_vector(w_star, "w_star", size=H.shape[0])
+    w_star = as_vector(w_star, "w_star", size=H.shape[0], like="row of H")
     alpha = check_positive(alpha, "alpha")
     lam, Q = np.linalg.eigh(H)
     if lam[0] < -1e-10 * max(1.0, abs(lam[-1])):

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import as_matrix, check_int, check_positive
+from .._validate import as_array, as_matrix, check_int, check_positive, check_rng
 
 __all__ = ["CompletionResult", "factorized_completion", "nuclear_norm", "soft_impute"]
 
@@ -27,7 +27,7 @@ def nuclear_norm(X) -> float:
 
 def _check_problem(Y, mask):
     Y = as_matrix(Y, "Y")
-    mask = np.asarray(mask)
+    mask = as_array(mask, "mask", f"a boolean array of the shape of Y, {Y.shape}")
     if mask.shape != Y.shape or mask.dtype != bool:
         raise ValueError(f"mask must be a boolean array of the shape of Y, {Y.shape}; "
                          f"got shape {mask.shape} and dtype {mask.dtype}")
@@ -111,8 +111,9 @@ def factorized_completion(Y, mask, *, rank: int | None = None, init_scale: float
     init_scale = check_positive(init_scale, "init_scale")
     lr = check_positive(lr, "lr")
     n_steps = check_int(n_steps, "n_steps", minimum=0)
+    tol = check_positive(tol, "tol", allow_zero=True)
     record_every = check_int(record_every, "record_every", minimum=1)
-    rng = np.random.default_rng() if rng is None else rng
+    rng = np.random.default_rng() if rng is None else check_rng(rng)
     U = init_scale * rng.normal(size=(n1, rank))
     V = init_scale * rng.normal(size=(n2, rank))
     target = np.where(mask, Y, 0.0)
@@ -136,7 +137,9 @@ def factorized_completion(Y, mask, *, rank: int | None = None, init_scale: float
             if step == n_steps:
                 break
             U, V = U - lr * R @ V, V - lr * R.T @ U
-    return CompletionResult(U @ V.T, U, V, np.array(losses), np.array(norms), converged, diverged, step)
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = U @ V.T
+    return CompletionResult(X, U, V, np.array(losses), np.array(norms), converged, diverged, step)
 
 
 def soft_impute(Y, mask, *, lam: float, n_iter: int = 500, X0=None) -> np.ndarray:
@@ -159,6 +162,8 @@ def soft_impute(Y, mask, *, lam: float, n_iter: int = 500, X0=None) -> np.ndarra
     lam = check_positive(lam, "lam")
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     X = np.zeros_like(Y) if X0 is None else as_matrix(X0, "X0")
+    if X.shape != Y.shape:
+        raise ValueError(f"X0 must have the shape of Y, {Y.shape}; got shape {X.shape}")
     for _ in range(n_iter):
         U, s, Vt = np.linalg.svd(np.where(mask, Y, X), full_matrices=False)
         X = (U * np.maximum(s - lam, 0.0)) @ Vt

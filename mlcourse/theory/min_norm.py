@@ -20,8 +20,8 @@ __all__ = ["gd_least_squares", "gd_limit"]
 
 def _check(A, b, x0):
     A = as_matrix(A, "A")
-    b = as_vector(b, "b", size=A.shape[0])
-    x0 = np.zeros(A.shape[1]) if x0 is None else as_vector(x0, "x0", size=A.shape[1])
+    b = as_vector(b, "b", size=A.shape[0], like="row of A")
+    x0 = np.zeros(A.shape[1]) if x0 is None else as_vector(x0, "x0", size=A.shape[1], like="column of A")
     return A, b, x0
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .._validate import as_float_array, as_vector, check_int, check_positive
+from .._validate import as_float_array, as_vector, check_callable, check_int, check_positive, check_rng
 
 __all__ = [
     "gradient_flow",
@@ -51,17 +51,33 @@ def gradient_flow(grad: Callable[[np.ndarray], np.ndarray], w0, times, *, rtol: 
     """
     from scipy.integrate import solve_ivp
 
-    if not callable(grad):
-        raise TypeError(f"grad must be a function w -> gradient; got {type(grad).__name__}")
+    check_callable(grad, "grad", "a function w -> gradient")
     w0 = as_vector(w0, "w0")
     times = as_float_array(times, "times", ndim=1)
-    if np.any(np.diff(times) < 0) or times[0] < 0:
-        raise ValueError("times must be non-negative and increasing")
+    if np.any(np.diff(times) <= 0) or times[0] < 0:
+        raise ValueError(f"times must be non-negative and strictly increasing; got {times}")
+    rtol = check_positive(rtol, "rtol")
+    atol = check_positive(atol, "atol")
+    g0 = np.shape(grad(w0))
+    if g0 != w0.shape:
+        raise ValueError(f"grad must return an array of the shape of w0, {w0.shape}; got shape {g0}")
+    if times[-1] == 0:  # nothing to integrate: the flow has not moved
+        return np.tile(w0, (times.shape[0], 1))
     sol = solve_ivp(lambda t, w: -grad(w), (0.0, float(times[-1])), w0, method="DOP853",
                     t_eval=times, rtol=rtol, atol=atol)
     if not sol.success:  # pragma: no cover - the book's problems are smooth
         raise RuntimeError(f"the gradient flow integration failed: {sol.message}")
     return sol.y.T
+
+
+def _check_functions(functions, name: str) -> Sequence[Callable]:
+    """A list or tuple of functions (one per minibatch)."""
+    if not isinstance(functions, (list, tuple)):
+        raise TypeError(f"{name} must be a list of functions, one per minibatch; "
+                        f"got {type(functions).__name__}")
+    for k, f in enumerate(functions):
+        check_callable(f, f"{name}[{k}]")
+    return functions
 
 
 def modified_gradient_gd(grad: Callable, hessian: Callable, lr: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -74,6 +90,8 @@ def modified_gradient_gd(grad: Callable, hessian: Callable, lr: float) -> Callab
     lr : float
         The learning rate ε of the gradient descent being modelled.
     """
+    check_callable(grad, "grad", "a function w -> gradient")
+    check_callable(hessian, "hessian", "a function w -> Hessian matrix")
     lr = check_positive(lr, "lr")
 
     def modified(w):
@@ -101,8 +119,8 @@ def modified_gradient_sgd(batch_grads: Sequence[Callable], batch_hessians: Seque
     shuffling to O(m³ε³). Defined in the chapter *The implicit regularization of SGD*.
     """
     lr = check_positive(lr, "lr")
-    m = len(batch_grads)
-    if m == 0 or len(batch_hessians) != m:
+    m = len(_check_functions(batch_grads, "batch_grads"))
+    if m == 0 or len(_check_functions(batch_hessians, "batch_hessians")) != m:
         raise ValueError(f"batch_grads and batch_hessians must be non-empty and of equal length; "
                          f"got {m} and {len(batch_hessians)}")
 
@@ -140,7 +158,7 @@ def shuffled_epoch_mean(batch_grads: Sequence[Callable], w0, lr: float, *,
     w0 = as_vector(w0, "w0")
     lr = check_positive(lr, "lr")
     n = check_int(inner_steps, "inner_steps", minimum=1)
-    m = len(batch_grads)
+    m = len(_check_functions(batch_grads, "batch_grads"))
     if not 1 <= m <= 7:
         raise ValueError(f"batch_grads must hold between 1 and 7 batches (m! orders are enumerated); got {m}")
     total = np.zeros_like(w0)
@@ -173,7 +191,8 @@ def minibatch_gradient_norm(per_example_grads, batch_size: int) -> tuple[float, 
     N = G.shape[0]
     B = check_int(batch_size, "batch_size", minimum=1)
     if B > N:
-        raise ValueError(f"batch_size must be <= the number of examples {N}; got {B}")
+        raise ValueError(f"batch_size must be <= the number of examples {N} (the rows of per_example_grads); "
+                         f"got {B}")
     if math.comb(N, B) > 200_000:
         raise ValueError(f"{math.comb(N, B)} batches are too many to enumerate; use fewer examples")
     idx = np.array(list(itertools.combinations(range(N), B)))
@@ -205,7 +224,7 @@ def two_basin_loss(w) -> tuple[np.ndarray, np.ndarray]:
     -------
     (C(w), C'(w)) : arrays of the shape of w
     """
-    w = np.asarray(w, dtype=np.float64)
+    w = as_float_array(w, "w")
     qs = 0.5 * SHARP[1] * (w - SHARP[0]) ** 2
     qf = 0.5 * FLAT[1] * (w - FLAT[0]) ** 2
     low = np.minimum(qs, qf)
@@ -242,7 +261,7 @@ def sgd_two_basins(lr: float, batch_size: int, *, n_runs: int = 400, n_steps: in
     if B > N:
         raise ValueError(f"batch_size must be <= n_examples = {N}; got {B}")
     noise_scale = check_positive(noise_scale, "noise_scale", allow_zero=True)
-    rng = np.random.default_rng() if rng is None else rng
+    rng = np.random.default_rng() if rng is None else check_rng(rng)
     xi = rng.normal(size=N)
     xi = noise_scale * (xi - xi.mean()) / xi.std()
     w = rng.uniform(-2.5, 3.5, size=n_runs)

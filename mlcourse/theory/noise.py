@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_float_array, as_vector, check_int
+from .._validate import as_float_array, as_vector, check_int, check_real, check_rng
 
 __all__ = ["expected_noisy_loss", "noisy_squared_errors"]
 
 
 def _inputs(w, x, sigma):
     w = as_vector(w, "w")
-    x = as_vector(x, "x", size=w.shape[0])
+    x = as_vector(x, "x", size=w.shape[0], like="entry of w")
     s = as_float_array(sigma, "sigma")
-    s = np.broadcast_to(s, w.shape) if s.ndim == 0 else as_vector(s, "sigma", size=w.shape[0])
+    if s.ndim == 0:
+        s = np.broadcast_to(s, w.shape)
+    s = as_vector(s, "sigma", size=w.shape[0], like="entry of w")
     if np.any(s < 0):
         raise ValueError("sigma must be non-negative (standard deviations)")
     return w, x, s
@@ -47,14 +49,14 @@ def noisy_squared_errors(w, x, t: float, sigma, n_samples: int, rng: np.random.G
     array of shape (n_samples,)
     """
     w, x, s = _inputs(w, x, sigma)
+    t = check_real(t, "t")
     n_samples = check_int(n_samples, "n_samples", minimum=2)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
-    eps = rng.normal(size=(n_samples, w.shape[0])) * s
-    return ((x + eps) @ w - float(t)) ** 2
+    eps = check_rng(rng).normal(size=(n_samples, w.shape[0])) * s
+    return ((x + eps) @ w - t) ** 2
 
 
 def expected_noisy_loss(w, x, t: float, sigma) -> float:
     """The exact expectation (y - t)² + Σᵢ wᵢ²σᵢ² of :func:`noisy_squared_errors`."""
     w, x, s = _inputs(w, x, sigma)
-    return float((x @ w - float(t)) ** 2 + np.sum(w**2 * s**2))
+    t = check_real(t, "t")
+    return float((x @ w - t) ** 2 + np.sum(w**2 * s**2))

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch.func import functional_call, jacrev
 
-from .._validate import check_int, check_positive
+from .._validate import as_batch_tensor, as_float_array, as_matrix, as_vector, check_int, check_positive
 
 __all__ = [
     "LinearizedModel",
@@ -67,6 +67,11 @@ class TwoLayerReLU(torch.nn.Module):
         super().__init__()
         self.in_features = check_int(in_features, "in_features", minimum=1)
         self.width = check_int(width, "width", minimum=1)
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(f"generator must be a torch.Generator or None; got {type(generator).__name__}")
+        if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+            raise TypeError(f"dtype must be a floating-point torch.dtype (torch.float64 or torch.float32); "
+                            f"got {dtype!r}")
         self.hidden = torch.nn.Linear(in_features, width, bias=False, dtype=dtype)
         self.output = torch.nn.Linear(width, 1, bias=False, dtype=dtype)
         with torch.no_grad():
@@ -74,6 +79,8 @@ class TwoLayerReLU(torch.nn.Module):
             self.output.weight.normal_(generator=generator)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """f(x) for x of shape (n, in_features): the outputs, shape (n,)."""
+        x = as_batch_tensor(x, "x", self.in_features, self.hidden.weight.dtype)
         h = torch.relu(self.hidden(x) / math.sqrt(self.in_features))
         return self.output(h).squeeze(-1) / math.sqrt(self.width)
 
@@ -90,16 +97,20 @@ def _check_model(model) -> None:
 
 def _as_inputs(X, name: str, model) -> torch.Tensor:
     dtype = next(model.parameters()).dtype
-    if isinstance(X, np.ndarray) or isinstance(X, (list, tuple)):
-        X = torch.as_tensor(np.asarray(X, dtype=np.float64))
     if not isinstance(X, torch.Tensor):
-        raise TypeError(f"{name} must be a tensor or array of shape (n_samples, n_features); "
-                        f"got {type(X).__name__}")
+        if not isinstance(X, (np.ndarray, list, tuple)):
+            raise TypeError(f"{name} must be a tensor or array of shape (n_samples, n_features); "
+                            f"got {type(X).__name__}")
+        X = torch.as_tensor(as_float_array(X, name, allow_empty=True))
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"{name} must have shape (n_samples, n_features) with n_samples >= 1; "
                          f"got shape {tuple(X.shape)}")
-    if not torch.isfinite(X).all():
-        raise ValueError(f"{name} must be finite; it contains NaN or infinity")
+    if X.is_complex() or not torch.isfinite(X).all():
+        raise ValueError(f"{name} must be finite and real; it contains NaN, infinity or complex numbers")
+    n_features = getattr(model, "in_features", None)
+    if isinstance(n_features, int) and X.shape[1] != n_features:
+        raise ValueError(f"{name} must have shape (n_samples, {n_features}) for the model's in_features; "
+                         f"got shape {tuple(X.shape)}")
     return X.to(dtype)
 
 
@@ -201,8 +212,6 @@ def relu_ntk(X1, X2=None) -> np.ndarray:
     and K∞(x, x') = ‖u‖‖u'‖ (sin θ + (π - θ) cos θ)/(2π) + uᵀu' (π - θ)/(2π), the arc-cosine kernels
     of degree 1 and 0 of Cho and Saul. Defined in the chapter *The neural tangent kernel*.
     """
-    from .._validate import as_matrix
-
     A = as_matrix(X1, "X1")
     B = A if X2 is None else as_matrix(X2, "X2")
     if B.shape[1] != A.shape[1]:
@@ -247,15 +256,16 @@ def flow_solution(K, f0, y, lr: float, t) -> np.ndarray:
     The matrix exponential is taken through the eigendecomposition K = QΛQᵀ:
     exp(-ηKt) = Q diag(exp(-ηλᵢt)) Qᵀ. Defined in the chapter *The neural tangent kernel*.
     """
-    from .._validate import as_matrix, as_vector
-
     K = as_matrix(K, "K", square=True)
     if not np.allclose(K, K.T, rtol=1e-10, atol=1e-12 * np.abs(K).max()):
         raise ValueError("K must be symmetric")
-    f0 = as_vector(f0, "f0", size=K.shape[0])
-    y = as_vector(y, "y", size=K.shape[0])
+    f0 = as_vector(f0, "f0", size=K.shape[0], like="row of K")
+    y = as_vector(y, "y", size=K.shape[0], like="row of K")
     lr = check_positive(lr, "lr")
-    times = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    t = as_float_array(t, "t")
+    if t.ndim > 1:
+        raise ValueError(f"t must be a number or a vector of times; got shape {t.shape}")
+    times = np.atleast_1d(t)
     lam, Q = np.linalg.eigh(K)
     decay = np.exp(-lr * np.outer(times, lam))            # (n_times, n)
     out = y + (decay * ((f0 - y) @ Q)) @ Q.T
@@ -371,9 +381,7 @@ def train_lockstep(model: torch.nn.Module, X, y, *, lr: float, n_steps: int, X_t
     net = copy.deepcopy(model)
     X = _as_inputs(X, "X", net)
     n = X.shape[0]
-    Y = torch.as_tensor(np.asarray(y, dtype=np.float64)).to(X.dtype)
-    if Y.shape != (n,):
-        raise ValueError(f"y must have shape ({n},) to match X; got shape {tuple(Y.shape)}")
+    Y = torch.as_tensor(as_vector(y, "y", size=n, like="row of X")).to(X.dtype)
     lr = check_positive(lr, "lr")
     n_steps = check_int(n_steps, "n_steps", minimum=0)
     record_every = check_int(record_every, "record_every", minimum=1)
@@ -424,14 +432,17 @@ def train_lockstep(model: torch.nn.Module, X, y, *, lr: float, n_steps: int, X_t
     y_np = Y.numpy()
     K_final = empirical_ntk(net, X).detach().numpy() if not diverged else np.full_like(K0, np.nan)
     theta = torch.cat([p.detach().reshape(-1) for p in _params(net).values()])
+    with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported, not warned about
+        loss_net = 0.5 * np.sum((f_net - y_np) ** 2, axis=1)
+        loss_lin = 0.5 * np.sum((f_lin_arr - y_np) ** 2, axis=1)
     return LockstepResult(
         steps=steps,
         f_net=f_net,
         f_lin=f_lin_arr,
         f_net_test=np.array(records["f_net_test"]) if X_test is not None else None,
         f_lin_test=np.array(records["f_lin_test"]) if X_test is not None else None,
-        loss_net=0.5 * np.sum((f_net - y_np) ** 2, axis=1),
-        loss_lin=0.5 * np.sum((f_lin_arr - y_np) ** 2, axis=1),
+        loss_net=loss_net,
+        loss_lin=loss_lin,
         K0=K0,
         K_final=K_final,
         kernel_change=float(np.linalg.norm(K_final - K0) / np.linalg.norm(K0)),
