@@ -10,8 +10,10 @@ nbval and pytest fail on it) with both sides and the worst disagreement, so the 
     check.close(det_cofactor(M), np.linalg.det(M), rtol=1e-12, name="cofactor = numpy")
 
 :func:`answer` is different: it is the reader's self-check for an exercise. It never raises, and
-it says whether an answer is right, or wrong and in what way (sign, factor, shape, transpose),
-without printing the expected answer.
+it says whether an answer is right, or wrong and in what way (sign, a simple factor, shape,
+transpose, a mistake readers often make), without printing the expected answer or anything it
+follows from. The exercises it judges, with their precision and likely mistakes, are in
+:mod:`mlcourse.exercises`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from ._validate import as_float_array, check_bool, check_name, check_positive
 
-__all__ = ["CheckFailed", "answer", "close", "diagnose", "mean_close", "symbolic_equal"]
+__all__ = ["CheckFailed", "answer", "close", "diagnose", "feedback", "mean_close", "symbolic_equal"]
 
 
 class CheckFailed(AssertionError):
@@ -137,9 +139,17 @@ def close(
             f"  worst{where}: actual {float(a[worst])!r}, expected {float(e[worst])!r}, "
             f"|error| = {error[worst]:.3e} (allowed {allowed[worst]:.3e})"
         )
-    rel = float(np.max(error / np.maximum(np.abs(e), np.finfo(float).tiny)))
+    nonzero = np.abs(e) > 0
+    if np.any(nonzero):
+        rel = float(np.max(error[nonzero] / np.abs(e[nonzero])))
+        relative_part = f", max relative error = {rel:.2e}"
+        if not np.all(nonzero):  # a relative error means nothing where the expected value is 0
+            worst_at_zero = float(np.max(error[~nonzero]))
+            relative_part += f" (where the expected value is 0, max |error| = {worst_at_zero:.2e})"
+    else:
+        relative_part = " (the expected values are all 0, so the error is absolute)"
     _passed(
-        f"{label}: max |error| = {float(np.max(error)):.2e}, max relative error = {rel:.2e} "
+        f"{label}: max |error| = {float(np.max(error)):.2e}{relative_part} "
         f"(tolerance atol={atol:g}, rtol={rtol:g})"
     )
 
@@ -191,115 +201,86 @@ def mean_close(samples, expected, *, n_sigma: float = 4.0, name: str | None = No
 # --- exercise self-checks ----------------------------------------------------------------------
 
 
-def diagnose(given, expected, *, rtol: float = 1e-9, atol: float = 1e-12) -> tuple[bool, str]:
-    """Compare a reader's answer with the expected one and say how they differ.
+def diagnose(given, expected, *, precision=None) -> tuple[bool, str]:
+    """Compare an answer with an expected value and say how they differ, without revealing it.
 
-    Returns ``(True, "right")`` or ``(False, reason)``, where the reason names the kind of
-    mistake (wrong shape, transposed, wrong sign, off by a constant factor, some entries wrong)
-    without revealing the expected answer. Works for numbers, arrays and sympy expressions.
+    Returns ``(True, "right ...")`` or ``(False, reason)``; the reason names the kind of mistake
+    (wrong shape, transposed, wrong sign, wrong order, a simple factor, much too large or small,
+    which entries are wrong) in words, never with a number from which the expected value follows.
+    Works for numbers, arrays and sympy expressions.
+
+    Parameters
+    ----------
+    precision : mlcourse.exercises.Precision, optional
+        How close counts as right; default: a relative error of 1e-9 (``exact()`` for sympy).
     """
-    rtol = check_positive(rtol, "rtol", allow_zero=True)
-    atol = check_positive(atol, "atol", allow_zero=True)
+    from .exercises import Exercise, Precision, exact, judge, relative
+
+    if precision is None:
+        precision = exact() if _is_sympy(expected) else relative(1e-9)
+    if not isinstance(precision, Precision):
+        raise TypeError(f"precision must be an mlcourse.exercises.Precision (sig(3), decimals(2), ...); "
+                        f"got {type(precision).__name__}")
+    if not _is_sympy(expected):
+        try:
+            if np.iscomplexobj(expected):
+                raise TypeError
+            np.asarray(expected, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"expected must be a number, an array of numbers or a sympy expression; "
+                            f"got {type(expected).__name__}") from None
+    ex = Exercise("(diagnose)", lambda: None, lambda: expected, precision, expects="a number or an array")
+    verdict = judge(ex, given)
+    return verdict.ok, verdict.message
+
+
+def _is_sympy(value) -> bool:
     try:
         import sympy as sp
-
-        kinds = (sp.Basic, sp.MatrixBase)
-        symbolic = isinstance(given, kinds) or isinstance(expected, kinds)
     except ImportError:  # pragma: no cover - sympy is a dependency
-        symbolic = False
-    if symbolic:
-        return _diagnose_symbolic(given, expected)
-    try:
-        g = np.asarray(given)
-        if np.iscomplexobj(g) and np.any(g.imag != 0):
-            return False, "the answer has complex entries; expected real numbers"
-        g = np.asarray(g.real if np.iscomplexobj(g) else g, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False, f"expected a number or an array of numbers; got {type(given).__name__}"
-    try:
-        if np.iscomplexobj(expected):
-            raise TypeError
-        e = np.asarray(expected, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"expected must be a number, an array of numbers or a sympy expression; "
-                        f"got {type(expected).__name__}") from None
-    near = lambda x, y: x.shape == y.shape and np.allclose(x, y, rtol=rtol, atol=atol)  # noqa: E731
-    if g.shape != e.shape:
-        if g.ndim == 2 and near(g.T, e):
-            return False, "transposed: rows and columns are swapped"
-        return False, f"wrong shape: expected shape {e.shape}, got {g.shape}"
-    if not np.all(np.isfinite(g)):
-        return False, "the answer contains NaN or infinity"
-    if near(g, e):
-        return True, "right"
-    if g.ndim == 2 and g.shape[0] == g.shape[1] and near(g.T, e):
-        return False, "transposed: rows and columns are swapped"
-    if near(-g, e):
-        return False, "wrong sign"
-    nonzero = np.abs(e) > atol
-    if np.any(nonzero) and np.allclose(g[~nonzero], 0, atol=atol):
-        ratios = g[nonzero] / e[nonzero]
-        if np.allclose(ratios, ratios[0], rtol=rtol) and ratios[0] != 0:
-            return False, f"off by a constant factor of {ratios[0]:.6g}"
-    n_wrong = int(np.sum(~np.isclose(g, e, rtol=rtol, atol=atol)))
-    if g.ndim == 0:
-        return False, "not right: the value differs"
-    return False, f"not right: {n_wrong} of {g.size} entries differ"
+        return False
+    return isinstance(value, (sp.Basic, sp.MatrixBase))
 
 
-def _diagnose_symbolic(given, expected) -> tuple[bool, str]:
-    import sympy as sp
+def feedback(key: str, value):
+    """The self-check's verdict on ``value`` as an answer to exercise ``key``, without printing it.
 
-    try:
-        g, e = sp.sympify(given), sp.sympify(expected)
-    except (sp.SympifyError, TypeError):
-        return False, f"expected a sympy expression; got {type(given).__name__}"
-    if isinstance(g, sp.MatrixBase) or isinstance(e, sp.MatrixBase):
-        if not (isinstance(g, sp.MatrixBase) and isinstance(e, sp.MatrixBase)):
-            return False, "wrong kind: one side is a matrix and the other is not"
-        if g.shape != e.shape:
-            return False, f"wrong shape: expected shape {e.shape}, got {g.shape}"
-        if (g - e).applyfunc(sp.simplify).is_zero_matrix:
-            return True, "right"
-        if (g + e).applyfunc(sp.simplify).is_zero_matrix:
-            return False, "wrong sign"
-        return False, "not right: the matrices differ"
-    if sp.simplify(g - e) == 0:
-        return True, "right"
-    if sp.simplify(g + e) == 0:
-        return False, "wrong sign"
-    ratio = sp.simplify(g / e) if e != 0 else None
-    if ratio is not None and ratio.is_number and ratio != 0:
-        return False, f"off by a constant factor of {ratio}"
-    return False, "not right: the expressions differ"
+    Returns
+    -------
+    mlcourse.exercises.Verdict
+        ``(ok, kind, message)``: ``kind`` is a short tag (``"right"``, ``"empty"``, ``"sign"``,
+        ``"mistake"``, ``"unknown-key"``...), ``message`` what :func:`answer` prints.
+    """
+    from .exercises import Verdict, all_exercises, judge, unknown_key_message
+
+    if not isinstance(key, str) or key not in all_exercises():
+        return Verdict(False, "unknown-key", unknown_key_message(key))
+    return judge(all_exercises()[key], value)
 
 
 def answer(key: str, value, *, require: bool = False) -> None:
     """Self-check for an exercise: is ``value`` the answer to exercise ``key``?
 
-    Prints a verdict: right, or wrong and in what way. It never prints the expected answer, and
-    by default it never raises, so a reader's wrong answer does not stop the notebook.
-    ``value=None`` means "not answered yet".
+    Prints a verdict: right, or wrong and in what way (a wrong sign, a simple factor, entries in
+    the wrong order, a mistake readers often make, named in words). It never prints the expected
+    answer or a number from which it follows, and by default it never raises, so a reader's wrong
+    answer, a mistyped key or an answer of the wrong type does not stop the notebook.
+    ``value=None`` (or ``...``) means "not answered yet".
 
     Parameters
     ----------
     key : str
         The exercise's key, given in the exercise (see :mod:`mlcourse.exercises`).
-    value : number, array or sympy expression
-        Your answer.
+    value : number, array, sympy expression, or function
+        Your answer, at the precision the exercise asks for; for a coding exercise, your function.
     require : bool
         Raise :class:`CheckFailed` unless the answer is right. The book's own solutions use
         this, so that a wrong solution fails the build.
     """
-    from .exercises import expected_answer
-
     require = check_bool(require, "require")
-    expected = expected_answer(key)
-    if value is None or value is Ellipsis:
-        ok, reason = False, "no answer yet; replace the placeholder with yours"
-        print(f"… exercise {key!r}: {reason}")
-    else:
-        ok, reason = diagnose(value, expected)
-        print(f"{'✔' if ok else '✘'} exercise {key!r}: {reason}")
-    if require and not ok:
-        raise CheckFailed(f"✘ exercise {key!r}: {reason}")
+    verdict = feedback(key, value)
+    mark = "✔" if verdict.ok else ("…" if verdict.kind == "empty" else "✘")
+    where = f"exercise {key!r}" if isinstance(key, str) else "exercise"
+    print(f"{mark} {where}: {verdict.message}")
+    if require and not verdict.ok:
+        raise CheckFailed(f"✘ {where}: {verdict.message}")

@@ -80,13 +80,19 @@ def test_mean_close_accepts_a_true_mean_and_rejects_a_wrong_one():
     [
         (3.0, 3.0, "right"),
         (-3.0, 3.0, "wrong sign"),
-        (6.0, 3.0, "off by a constant factor of 2"),
+        (6.0, 3.0, "off by a factor of two"),
+        (30.0, 3.0, "factor of ten"),
+        (1 / 3.0, 3.0, "reciprocal"),
+        (1000.0, 3.0, "much too large"),
+        (0.001, 3.0, "much too small"),
         ([[1, 2], [3, 4]], [[1, 3], [2, 4]], "transposed"),
         ([[1, 2, 3]], [[1], [2], [3]], "transposed"),
         ([1, 2], [1, 2, 3], "wrong shape"),
-        ([1, 2, 5], [1, 2, 3], "1 of 3 entries differ"),
+        ([3, 1, 2], [1, 2, 3], "wrong order"),
+        ([1, 2, 5], [1, 2, 3], "[✔ ✔ ✘]"),
         ([np.nan, 1.0], [1.0, 1.0], "NaN"),
-        ("twelve", 12.0, "expected a number"),
+        ("twelve", 12.0, "got a string"),
+        ({"a": 1}, 12.0, "got a dict"),
     ],
 )
 def test_diagnose_names_the_kind_of_mistake(given, expected, verdict):
@@ -95,13 +101,34 @@ def test_diagnose_names_the_kind_of_mistake(given, expected, verdict):
     assert verdict in reason
 
 
+def test_diagnose_accepts_answers_at_the_declared_precision():
+    ok, _ = check.diagnose(2.070, 2.0701107, precision=exercises.sig(4))
+    assert ok
+    ok, reason = check.diagnose(2.071, 2.0701107, precision=exercises.sig(4))
+    assert not ok and "precision" in reason
+    assert check.diagnose([0.25, -5.0], [0.2500001, -4.99999], precision=exercises.sig(3))[0]
+    assert check.diagnose(0.12, 0.1234, precision=exercises.decimals(2))[0]
+    assert not check.diagnose(0.13, 0.1234, precision=exercises.decimals(2))[0]
+
+
 def test_diagnose_symbolic():
     x = sp.Symbol("x")
     assert check.diagnose(sp.sin(2 * x), 2 * sp.sin(x) * sp.cos(x)) == (True, "right")
     assert check.diagnose(-(x**2), x**2)[1] == "wrong sign"
-    assert "factor of 3" in check.diagnose(3 * x**2, x**2)[1]
+    reason = check.diagnose(3 * x**2, x**2)[1]
+    assert "constant factor" in reason and "3" not in reason
+    assert "factor of two" in check.diagnose(2 * x**2, x**2)[1]
     assert check.diagnose(sp.Matrix([1, x]), sp.Matrix([1, x]))[0]
     assert "wrong shape" in check.diagnose(sp.Matrix([1, x]), sp.Matrix([[1, x]]))[1]
+
+
+def test_close_reports_absolute_error_where_the_expected_value_is_zero(capsys):
+    check.close([1e-17, 0.0], [0.0, 0.0], atol=1e-15, name="zeros")
+    out = capsys.readouterr().out
+    assert "e+2" not in out and "e+3" not in out and "absolute" in out
+    check.close([1e-17, 2.0], [0.0, 2.0], atol=1e-15, name="mixed")
+    out = capsys.readouterr().out
+    assert "max relative error = 0.00e+00" in out and "where the expected value is 0" in out
 
 
 def test_answer_never_reveals_the_expected_value(capsys):
@@ -112,9 +139,21 @@ def test_answer_never_reveals_the_expected_value(capsys):
     assert f"{expected:g}" not in out
 
 
-def test_answer_placeholder_and_require(capsys):
+def test_answer_placeholder_bad_input_and_require(capsys):
     check.answer("det-3x3", None)
     assert "no answer yet" in capsys.readouterr().out
+    check.answer("det-3x3", ...)
+    assert "no answer yet" in capsys.readouterr().out
+    check.answer("det-3x4", 24)  # a mistyped key is reported, not raised
+    assert "unknown exercise key 'det-3x4'; did you mean 'det-3x3'?" in capsys.readouterr().out
+    check.answer(3, 24)
+    assert "must be a string" in capsys.readouterr().out
+    check.answer("det-3x3", "24")
+    assert "got a string" in capsys.readouterr().out
+    check.answer("det-3x3", float("nan"))
+    assert "NaN" in capsys.readouterr().out
     with pytest.raises(check.CheckFailed, match="wrong sign"):
         check.answer("det-3x3", -exercises.expected_answer("det-3x3"), require=True)
+    with pytest.raises(check.CheckFailed, match="unknown exercise key"):
+        check.answer("nope", 1.0, require=True)
     check.answer("det-3x3", exercises.expected_answer("det-3x3"), require=True)

@@ -1,55 +1,126 @@
-"""The exercises' data and expected answers, behind :func:`mlcourse.check.answer`.
+"""The book's exercises: their data, their answers, the precision they ask for, and the mistakes
+readers are likely to make. This is what :func:`mlcourse.check.answer` judges a reader's answer by.
 
-Each exercise in the book states its problem in the text and names a key. The expected answer is
-*computed* from the same data by a trusted route (numpy, sympy, torch), never written down, so a
-wrong key or a changed problem fails loudly in the tests instead of marking right answers wrong.
+How an exercise is written (every chapter follows this pattern; the model is the chapter
+*Vectors and matrices*):
+
+1. **In this package**, the part's module (``foundations.py``, ``optimization.py``, ...) adds an
+   entry to its ``EXERCISES`` list::
+
+       Exercise(
+           key="det-3x3",
+           data=_det3_data,                  # the numbers the text states
+           answer=_det3_answer,              # computed by a trusted, independent route
+           precision=sig(3),                 # or decimals(2), exact(), relative(1e-6)
+           mistakes=(Mistake("you expanded along a row but forgot the alternating signs "
+                             "(+, -, +)", _det3_no_signs),),   # wrong(data) -> the wrong answer
+           expects="one number",
+       )
+
+   The expected answer is *computed* (numpy, sympy, torch, exact enumeration), never typed, so a
+   changed problem fails the tests instead of marking right answers wrong. Each likely mistake is
+   computed from the same data by a function (the seed's formula, ddof = 1, the drop instead of
+   the keep probability, a forgotten transpose), and its message names the mistake in words and
+   never states the answer. Aim for at least one per exercise.
+
+   A coding exercise is a :class:`FunctionExercise`: the reader writes a function, and
+   ``cases(data)`` lists the inputs (:class:`Case`, edge cases included) on which it must agree
+   with ``reference`` (the package's implementation, which the tests check against torch,
+   scikit-learn or scipy); its mistakes are wrong *functions*.
+
+2. **In the notebook**, the exercise is a markdown cell with sphinx-exercise's directive whose
+   text states the key and the precision in the words of :meth:`Precision.describe` ("give it to
+   3 significant digits"), then a code cell with the reader's placeholder and the self-check::
+
+       my_det = None  # your answer: one number, to 3 significant digits
+       check.answer("det-3x3", my_det)
+
+   then the gated solution: a markdown cell holding only ``solution-start`` (``:class: dropdown``),
+   the solution's text and code cells (ending with ``check.answer(key, ..., require=True)``, so a
+   wrong solution fails the build), and a markdown cell holding ``solution-end``. The student
+   edition (``python -m mlcourse.edition student OUT_DIR``) drops everything from
+   ``solution-start`` to ``solution-end`` and keeps the placeholders.
+
 Reading these files reveals the answers: that is fine, it is a self-check, not an exam.
-
-Each part of the book keeps its exercises in a module of this package (``foundations.py``,
-``optimization.py``, ...) that defines ``EXERCISES``, a dict from key to a pair of functions
-``(data, answer)``. The modules are found automatically; keys must be unique across the book.
+Keys are unique across the book; the modules here are found automatically.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
-from collections.abc import Callable
 
-__all__ = ["all_exercises", "exercise_data", "expected_answer"]
+from ._core import (
+    Case,
+    Exercise,
+    FunctionExercise,
+    Mistake,
+    Precision,
+    Verdict,
+    decimals,
+    exact,
+    judge,
+    legacy,
+    relative,
+    sig,
+)
 
-_REGISTRY: dict[str, tuple[Callable, Callable]] | None = None
+__all__ = ["Case", "Exercise", "FunctionExercise", "Mistake", "Precision", "Verdict", "all_exercises",
+           "decimals", "exact", "exercise_data", "expected_answer", "get", "judge", "relative", "sig"]
+
+_REGISTRY: dict[str, Exercise | FunctionExercise] | None = None
 
 
-def all_exercises() -> dict[str, tuple[Callable, Callable]]:
-    """Every exercise of the book: key -> (function returning its data, function returning its answer)."""
+def all_exercises() -> dict[str, Exercise | FunctionExercise]:
+    """Every exercise of the book: key -> :class:`Exercise` or :class:`FunctionExercise`."""
     global _REGISTRY
     if _REGISTRY is None:
-        registry: dict[str, tuple[Callable, Callable]] = {}
+        registry: dict[str, Exercise | FunctionExercise] = {}
         for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            if info.name.startswith("_"):
+                continue
             module = importlib.import_module(f"{__name__}.{info.name}")
-            for key, entry in module.EXERCISES.items():
-                if key in registry:
-                    raise RuntimeError(f"exercise key {key!r} is defined twice (again in {info.name})")
-                registry[key] = entry
+            entries = module.EXERCISES
+            if isinstance(entries, dict):  # the first edition's form: key -> (data, answer)
+                entries = legacy(entries)
+            for entry in entries:
+                if not isinstance(entry, (Exercise, FunctionExercise)):
+                    raise TypeError(f"{info.name}.EXERCISES must hold Exercise or FunctionExercise "
+                                    f"objects; got {type(entry).__name__}")
+                if entry.key in registry:
+                    raise RuntimeError(f"exercise key {entry.key!r} is defined twice (again in {info.name})")
+                registry[entry.key] = entry
         _REGISTRY = registry
     return _REGISTRY
 
 
-def _lookup(key: str) -> tuple[Callable, Callable]:
+def unknown_key_message(key) -> str:
+    """What to tell a reader who typed a key that does not exist."""
+    if not isinstance(key, str):
+        return f"the exercise key must be a string such as 'det-3x3'; got {type(key).__name__}"
+    close = difflib.get_close_matches(key, list(all_exercises()), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+        "; the key is given in the exercise's text"
+    return f"unknown exercise key {key!r}{hint}"
+
+
+def get(key: str) -> Exercise | FunctionExercise:
+    """The exercise with this key (ValueError naming close keys if there is none)."""
     if not isinstance(key, str):
         raise TypeError(f"key must be a string naming an exercise; got {type(key).__name__}")
     registry = all_exercises()
     if key not in registry:
-        raise ValueError(f"unknown exercise key {key!r}; known keys: {', '.join(sorted(registry))}")
+        raise ValueError(unknown_key_message(key))
     return registry[key]
 
 
 def exercise_data(key: str):
     """The data an exercise's text states (so the notebook and the check use the same numbers)."""
-    return _lookup(key)[0]()
+    return get(key).data()
 
 
 def expected_answer(key: str):
-    """The expected answer to an exercise, computed by a trusted route."""
-    return _lookup(key)[1]()
+    """The expected answer to an exercise, computed by a trusted route (for a coding exercise, the
+    reference function)."""
+    return get(key).answer()

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._core import legacy
+
 __all__ = ["EXERCISES"]
 
 
@@ -141,7 +143,7 @@ def _adam_m3_answer():
 
 
 #: key -> (function returning the problem's data, function returning the expected answer)
-EXERCISES: dict[str, tuple[Callable, Callable]] = {
+_FIRST_EDITION: dict[str, tuple[Callable, Callable]] = {
     "opt-gd-max-lr": (_gd_quadratic_data, _gd_max_lr_answer),
     "opt-gd-best-lr": (_gd_quadratic_data, _gd_best_lr_answer),
     "opt-sgd-noise": (_sgd_noise_data, _sgd_noise_answer),
@@ -152,3 +154,86 @@ EXERCISES: dict[str, tuple[Callable, Callable]] = {
     "opt-adam-first-step": (_adam_first_step_data, _adam_first_step_answer),
     "opt-adam-m3": (_adam_m3_data, _adam_m3_answer),
 }
+
+
+# --- coding exercises (the first of the new form; the model for the others) --------------------------
+
+def _adam_code_data() -> dict:
+    return {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+
+
+def _adam_reference(grad, x0, n_steps, lr, beta1, beta2, eps):
+    from ..optim import adam, run
+
+    return run(adam(lr, beta1, beta2, eps), grad, x0, n_steps).iterates
+
+
+def _adam_cases(data) -> list:
+    from ._core import Case
+
+    hp = (data["lr"], data["beta1"], data["beta2"], data["eps"])
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    return [
+        Case("one step from (1, -2) on f(x) = ½ xᵀAx (the first step, t = 1)",
+             (lambda x: A @ x, np.array([1.0, -2.0]), 1, *hp)),
+        Case("twenty steps on the same quadratic", (lambda x: A @ x, np.array([1.0, -2.0]), 20, *hp)),
+        Case("a constant gradient (3, -0.5) for five steps",
+             (lambda x: np.array([3.0, -0.5]), np.array([0.0, 0.0]), 5, *hp)),
+        Case("a gradient that is zero in one coordinate (where ε matters)",
+             (lambda x: np.array([x[0], 0.0]), np.array([2.0, 5.0]), 4, *hp)),
+        Case("β₁ = 0 (no momentum), three steps, in three dimensions",
+             (lambda x: x**3, np.array([1.0, -1.0, 0.5]), 3, data["lr"], 0.0, data["beta2"], data["eps"])),
+        Case("zero steps (only x₀ comes back)", (lambda x: A @ x, np.array([1.0, -2.0]), 0, *hp)),
+    ]
+
+
+def _adam_loop(correct1, correct2, eps_inside=False):
+    def run_adam(grad, x0, n_steps, lr, beta1, beta2, eps):
+        x = np.array(x0, dtype=float)
+        m, s = np.zeros_like(x), np.zeros_like(x)
+        out = [x.copy()]
+        for t in range(1, n_steps + 1):
+            g = grad(x)
+            m = beta1 * m + (1 - beta1) * g
+            s = beta2 * s + (1 - beta2) * g * g
+            m_hat, s_hat = m / correct1(beta1, t), s / correct2(beta2, t)
+            x = x - lr * m_hat / (np.sqrt(s_hat + eps) if eps_inside else np.sqrt(s_hat) + eps)
+            out.append(x.copy())
+        return np.array(out)
+
+    return run_adam
+
+
+def _adam_seed_correction(data):
+    return _adam_loop(lambda b, t: 1 - b, lambda b, t: 1 - b)
+
+
+def _adam_no_correction(data):
+    return _adam_loop(lambda b, t: 1.0, lambda b, t: 1.0)
+
+
+def _adam_eps_inside(data):
+    return _adam_loop(lambda b, t: 1 - b**t, lambda b, t: 1 - b**t, eps_inside=True)
+
+
+def _coding_exercises() -> list:
+    from ._core import FunctionExercise, Mistake, relative
+
+    return [
+        FunctionExercise(
+            "opt-adam-code", _adam_code_data, _adam_reference, _adam_cases, relative(1e-9),
+            mistakes=(
+                Mistake("you divide by the seed's bias correction 1 − β instead of 1 − βᵗ: look at "
+                        "what the first step becomes at t = 1", _adam_seed_correction),
+                Mistake("the bias corrections are missing: the first steps are far too short",
+                        _adam_no_correction),
+                Mistake("ε is inside the square root; Adam (and torch) adds it after the root",
+                        _adam_eps_inside),
+            ),
+            expects="a function adam_run(grad, x0, n_steps, lr, beta1, beta2, eps) returning the "
+                    "iterates as an array of shape (n_steps + 1, d)",
+        ),
+    ]
+
+
+EXERCISES = [*legacy(_FIRST_EDITION), *_coding_exercises()]
