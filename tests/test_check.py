@@ -157,3 +157,12 @@ def test_answer_placeholder_bad_input_and_require(capsys):
     with pytest.raises(check.CheckFailed, match="unknown exercise key"):
         check.answer("nope", 1.0, require=True)
     check.answer("det-3x3", exercises.expected_answer("det-3x3"), require=True)
+
+
+def test_diagnose_symbolic_accepts_equivalent_forms_that_simplify_misses():
+    z, x = sp.symbols("z x")
+    assert check.diagnose(1 / sp.cosh(z) ** 2, 1 - sp.tanh(z) ** 2)[0]
+    assert check.diagnose(sp.sech(z) ** 2, 1 - sp.tanh(z) ** 2)[0]
+    assert check.diagnose(x ** (1 / 3), x ** sp.Rational(1, 3))[0]
+    assert "factor of two" in check.diagnose(2 * sp.sech(z) ** 2, 1 - sp.tanh(z) ** 2)[1]
+    assert not check.diagnose(x**3, x**2)[0]

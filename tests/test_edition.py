@@ -99,3 +99,20 @@ def test_every_student_notebook_runs_top_to_bottom(student_edition):
     for path, _, printed in results:
         if "check.answer" in Path(path).read_text(encoding="utf-8"):
             assert "no answer yet" in printed, f"{path}: no placeholder said 'no answer yet'"
+
+
+def test_command_line_offers_both_editions(tmp_path):
+    """``python -m mlcourse.edition`` knows the student and the reader's edition, and nothing else."""
+    help_text = subprocess.run([sys.executable, "-m", "mlcourse.edition", "--help"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout
+    assert "student" in help_text and "reader" in help_text
+    wrong = subprocess.run([sys.executable, "-m", "mlcourse.edition", "teacher", str(tmp_path)], cwd=ROOT,
+                           capture_output=True, text=True, check=False)
+    assert wrong.returncode == 2 and "invalid choice: 'teacher'" in wrong.stderr
+    reader = subprocess.run([sys.executable, "-m", "mlcourse.edition", "reader", str(tmp_path / "r")],
+                            cwd=ROOT, capture_output=True, text=True, check=False)
+    assert reader.returncode == 0, reader.stderr
+    assert "wrote the reader's edition of" in reader.stdout
+    written = sorted(p.relative_to(tmp_path / "r") for p in (tmp_path / "r").rglob("*.ipynb"))
+    chapters = sorted(p.relative_to(ROOT / "book") for p in edition.chapter_notebooks(ROOT / "book"))
+    assert set(chapters) <= set(written), "every chapter has a reader's edition"

@@ -61,7 +61,6 @@ from ._core import (
     decimals,
     exact,
     judge,
-    legacy,
     relative,
     sig,
 )
@@ -81,10 +80,7 @@ def all_exercises() -> dict[str, Exercise | FunctionExercise]:
             if info.name.startswith("_"):
                 continue
             module = importlib.import_module(f"{__name__}.{info.name}")
-            entries = module.EXERCISES
-            if isinstance(entries, dict):  # the first edition's form: key -> (data, answer)
-                entries = legacy(entries)
-            for entry in entries:
+            for entry in module.EXERCISES:
                 if not isinstance(entry, (Exercise, FunctionExercise)):
                     raise TypeError(f"{info.name}.EXERCISES must hold Exercise or FunctionExercise "
                                     f"objects; got {type(entry).__name__}")

@@ -52,7 +52,8 @@ class Precision:
     def describe(self) -> str:
         """The precision in words, as the exercise's text must state it."""
         if self.kind == "sig":
-            return f"{int(self.value)} significant digits"
+            n = int(self.value)
+            return f"{n} significant digit" + ("" if n == 1 else "s")
         if self.kind == "decimals":
             n = int(self.value)
             return f"{n} decimal place" + ("" if n == 1 else "s")
@@ -130,8 +131,6 @@ class Exercise:
     mistakes: tuple[Mistake, ...] = ()
     #: what the answer is, in words, for the "no answer yet" message ("a vector of two numbers")
     expects: str = "a number"
-    #: written in the first edition's form (no precision, no mistakes): to be migrated
-    legacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,7 +249,7 @@ def _judge_numbers_quietly(g: np.ndarray, e: np.ndarray, ex: Exercise, mistakes:
     if not np.all(np.isfinite(g)):
         return Verdict(False, "nan", "the answer contains NaN or infinity")
     if _within(g, e, p):
-        return Verdict(True, "right", f"right (to {p.describe()})")
+        return Verdict(True, "right", "right" if p.kind == "exact" else f"right (to {p.describe()})")
     for message, wrong in mistakes:
         if wrong.shape == g.shape and _within(g, wrong, p):
             return Verdict(False, "mistake", message)
@@ -298,11 +297,33 @@ def _judge_symbolic(given, ex: Exercise, expected, mistakes: list) -> Verdict:
     if isinstance(e, sp.MatrixBase) and g.shape != e.shape:
         return Verdict(False, "shape", f"wrong shape: expected shape {e.shape}, got {g.shape}")
 
+    symbols = sorted(e.free_symbols | g.free_symbols, key=str)
+    points = _sample_points(symbols)
+
+    def numeric(expr):
+        """``expr`` at the sample points (None where it cannot be evaluated to finite reals)."""
+        values = []
+        for point in points:
+            try:
+                v = complex(sp.N(expr.subs(point), 30))
+            except (TypeError, ValueError, ZeroDivisionError, AttributeError):
+                return None
+            if not np.isfinite(v) or abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
+                return None
+            values.append(v.real)
+        return np.array(values)
+
     def same(a, b) -> bool:
+        """Equal as formulas: simplification first, then agreement at random points (so that forms
+        simplify cannot match, 1/cosh² against 1 − tanh², or a float exponent 0.333… for ⅓, count)."""
         d = a - b
         if isinstance(d, sp.MatrixBase):
             return bool(d.applyfunc(sp.simplify).is_zero_matrix)
-        return sp.simplify(d) == 0
+        if sp.simplify(d) == 0:
+            return True
+        va, vb = numeric(a), numeric(b)
+        return va is not None and vb is not None and \
+            bool(np.all(np.abs(va - vb) <= 1e-9 * np.maximum(1.0, np.abs(vb))))
 
     if same(g, e):
         return Verdict(True, "right", "right")
@@ -312,12 +333,15 @@ def _judge_symbolic(given, ex: Exercise, expected, mistakes: list) -> Verdict:
     if same(g, -e):
         return Verdict(False, "sign", "wrong sign")
     if not isinstance(e, sp.MatrixBase) and e != 0:
-        ratio = sp.simplify(g / e)
-        if ratio.is_number:
-            for factor, words in _SIMPLE_FACTORS:
-                if sp.simplify(ratio - sp.nsimplify(factor)) == 0:
-                    return Verdict(False, "factor", words)
-            return Verdict(False, "factor", "off by a constant factor (the shape of the formula is right)")
+        vg, ve = numeric(g), numeric(e)
+        if vg is not None and ve is not None and np.all(ve != 0):
+            ratios = vg / ve
+            if np.all(np.abs(ratios - ratios[0]) <= 1e-9 * max(1.0, abs(ratios[0]))) and ratios[0] != 0:
+                for factor, words in _SIMPLE_FACTORS:
+                    if abs(ratios[0] - factor) <= 1e-9 * factor:
+                        return Verdict(False, "factor", words)
+                return Verdict(False, "factor",
+                               "off by a constant factor (the shape of the formula is right)")
         free = e.free_symbols | g.free_symbols
         if free and g.free_symbols != e.free_symbols:
             return Verdict(False, "symbols", "not right: the answer depends on other symbols than the "
@@ -325,12 +349,25 @@ def _judge_symbolic(given, ex: Exercise, expected, mistakes: list) -> Verdict:
     return Verdict(False, "value", "not right: the expressions differ")
 
 
+def _sample_points(symbols) -> list[dict]:
+    """A few fixed points (reproducible) at which two formulas in these symbols are compared."""
+    rng = np.random.default_rng(20261205)
+    return [{s: sp_float(v) for s, v in zip(symbols, rng.uniform(0.2, 1.7, len(symbols)), strict=True)}
+            for _ in range(6)]
+
+
+def sp_float(value: float):
+    import sympy as sp
+
+    return sp.Float(float(value), 30)
+
+
 def judge_value(ex: Exercise, given) -> Verdict:
     """Judge an answer to a value exercise (never raises on the reader's input)."""
+    if given is None or given is Ellipsis:  # before computing anything: a placeholder answers at once
+        return Verdict(False, "empty", f"no answer yet; replace the placeholder with {ex.expects}")
     expected = ex.answer()
     data = ex.data()
-    if given is None or given is Ellipsis:
-        return Verdict(False, "empty", f"no answer yet; replace the placeholder with {ex.expects}")
     wrongs = [(m.message, m.wrong(data)) for m in ex.mistakes]
     if _is_sympy(expected) and ex.precision.kind == "exact" and not _numeric_sympy(expected):
         if isinstance(given, (str, bytes, dict, set)) or callable(given):
@@ -441,12 +478,6 @@ def judge_function(ex: FunctionExercise, given) -> Verdict:
     case, _, what = failures[0]
     return Verdict(False, "case", f"on the case {case.label}: {what} "
                                   f"({len(failures)} of {len(cases)} cases fail)")
-
-
-def legacy(entries: dict) -> list[Exercise]:
-    """The first edition's ``key -> (data, answer)`` entries, as exercises still to be migrated."""
-    return [Exercise(key, data, answer, relative(1e-9), legacy=True)
-            for key, (data, answer) in entries.items()]
 
 
 def judge(ex: Exercise | FunctionExercise, given) -> Verdict:
