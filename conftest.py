@@ -6,6 +6,13 @@
   to pytest over 127.0.0.1), so no test can download anything by accident.
 * Every collected notebook is marked ``notebooks`` and with the part of the book it belongs to
   (``pytest -m foundations`` runs Part 1's unit tests and notebooks).
+* In parallel (``pytest -n auto``, pytest-xdist) the cells of one notebook share a kernel, so they
+  go to one worker together (:func:`pytest_xdist_make_scheduler`), and every notebook kernel and
+  BLAS library uses one thread: the workers already fill the cores.
+* A notebook executes as few times as the checks need. tests/test_determinism.py executes every
+  notebook afresh, in a new kernel, failing on any error as nbval does, and compares the text
+  with the build's execution. Where that test is selected for a notebook, nbval's execution of
+  the same notebook would prove nothing more, so it is deselected (the terminal summary says so).
 """
 
 import ipaddress
@@ -13,7 +20,15 @@ import os
 import socket
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+#: one thread per process for the kernels nbval and the determinism test start, and for the
+#: workers: pytest-xdist runs one worker per core already (set before any library reads them)
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+for _name in THREAD_VARIABLES:
+    os.environ.setdefault(_name, "1")
 
 ROOT = Path(__file__).resolve().parent
 
@@ -68,18 +83,97 @@ def pytest_configure(config):
     socket.socket.connect_ex = _connect_ex
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scheduling for ``-n``: every test on its own, except a notebook's cells.
+
+    nbval runs the cells of a notebook in order on one kernel, so they must go to one worker,
+    together; pytest-xdist's default ("load") would scatter them over the workers.
+    """
+    if config.getvalue("dist") not in ("load", "worksteal"):  # a distribution asked for by name
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebookScheduling(config, log)
+
+
 def pytest_unconfigure(config):
     socket.socket.connect = _real_connect
     socket.socket.connect_ex = _real_connect_ex
 
 
-def pytest_collection_modifyitems(config, items):
-    import pytest
+def _notebook(item) -> Path | None:
+    return item.path if item.path.suffix == ".ipynb" else None
 
+
+def pytest_itemcollected(item):
+    path = _notebook(item)
+    if path is None:
+        return
+    item.add_marker(pytest.mark.notebooks)
+    part = path.parent.name
+    if part in PART_MARKERS:
+        item.add_marker(getattr(pytest.mark, PART_MARKERS[part]))
+
+
+#: notebooks whose nbval run was left out because the determinism test executes them (for the summary)
+_COVERED: set[str] = set()
+
+
+def _executed_by_determinism(item) -> Path | None:
+    """The notebook a selected test of tests/test_determinism.py executes, if ``item`` is one."""
+    if item.path.name != "test_determinism.py":
+        return None
+    callspec = getattr(item, "callspec", None)
+    path = callspec.params.get("path") if callspec is not None else None
+    return Path(path).resolve() if path is not None else None
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected what they deselect
+def pytest_collection_modifyitems(config, items):
+    _leave_out_second_executions(config, items)
+    # The tests of the built book wait for the book build (minutes when nothing is cached): one of
+    # them goes first, so that a worker starts the build at once, and the others last, so that the
+    # other workers run everything else meanwhile.
+    book = [item for item in items if "built_book" in getattr(item, "fixturenames", ())]
+    if book:
+        waiting = set(book)
+        items[:] = [book[0], *(item for item in items if item not in waiting), *book[1:]]
+
+
+def _leave_out_second_executions(config, items) -> None:
+    """Deselect the nbval cells of the notebooks that tests/test_determinism.py executes."""
+    executed = {p for p in map(_executed_by_determinism, items) if p is not None}
+    if not executed:
+        return
+    keep, drop = [], []
     for item in items:
-        path = Path(str(item.fspath))
-        if path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.notebooks)
-            part = path.parent.name
-            if part in PART_MARKERS:
-                item.add_marker(getattr(pytest.mark, PART_MARKERS[part]))
+        path = _notebook(item)
+        (drop if path is not None and path.resolve() in executed else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+        _COVERED.update(str(_notebook(item).relative_to(ROOT)) for item in drop)
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller, for the summary
+        config.workeroutput["notebooks_covered"] = sorted(_COVERED)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller: collect what its workers deselected."""
+    _COVERED.update(getattr(node, "workeroutput", {}).get("notebooks_covered", ()))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _COVERED and not hasattr(config, "workerinput"):
+        terminalreporter.write_sep("-", "notebooks")
+        terminalreporter.write_line(
+            f"nbval's cells of {len(_COVERED)} notebooks deselected: tests/test_determinism.py executes "
+            "those notebooks (a fresh kernel, every cell, any error fails, as with nbval) and compares "
+            "their text with the build's execution; a second fresh execution would prove nothing more"
+        )

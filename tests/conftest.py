@@ -1,12 +1,24 @@
 """Fixtures shared by the tests, and the counts of the public-API tests in the terminal summary.
 
-* ``built_book``: the HTML book, for tests/test_book.py and tests/test_browser.py.
+* One thread per test process (``one_thread``, for the whole session): torch and the BLAS
+  libraries would otherwise start a thread per core in every pytest-xdist worker, and the tiny
+  networks and matrices of the tests run faster, and identically, on one.
+* ``built_book``: the HTML book, for tests/test_book.py, tests/test_browser.py and
+  tests/test_determinism.py, built once per run even when several workers ask for it, with the
+  notebooks that its execution cache lacks executed over every core first.
 * ``api_counts``: what tests/test_bad_input.py and tests/test_fuzz_api.py tried; the summary
   prints it (``bad-input table: N public callables covered, M bad inputs tried; fuzz: K calls``).
 """
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from book_helpers import HTML, ROOT, jupyter_book
+import yaml
+from book_helpers import HTML, ROOT, jupyter_book, toc_entries
 
 API_COUNTS = pytest.StashKey[dict]()
 
@@ -25,6 +37,31 @@ def pytest_configure(config):
 def api_counts(pytestconfig) -> dict:
     """Counters the public-API tests add to; printed at the end of the run."""
     return pytestconfig.stash[API_COUNTS]
+
+
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands its counts to the controller, which prints the summary."""
+    config = session.config
+    if hasattr(config, "workeroutput") and API_COUNTS in config.stash:
+        counts = config.stash[API_COUNTS]
+        config.workeroutput["api_counts"] = {
+            key: sorted(value) if isinstance(value, set) else value for key, value in counts.items()
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller: add up the counts of its workers."""
+    theirs = getattr(node, "workeroutput", {}).get("api_counts")
+    counts = node.config.stash.get(API_COUNTS, None)
+    if not theirs or counts is None:
+        return
+    for key in ("callables", "fuzz_callables"):
+        counts[key].update(theirs[key])
+    for key in ("bad_inputs", "fuzz_calls"):
+        counts[key] += theirs[key]
+    if theirs["exempt"] is not None:
+        counts["exempt"] = theirs["exempt"]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -46,9 +83,76 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line("; ".join(parts))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_thread():
+    """torch and the BLAS libraries on one thread each, for the whole session (see the docstring above).
+
+    The test modules are imported (collected) before this runs, so torch is loaded if any test
+    uses it; importing it here for the tests that do not would cost a second per worker.
+    """
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
+    if torch is not None:
+        torch.set_num_threads(1)
+    with threadpool_limits(limits=1):
+        yield
+    if torch is not None:
+        torch.set_num_threads(before)
+
+
+#: jupyter-cache's own parallel executor, run in a fresh process (no torch or kernels of ours to fork)
+_EXECUTE_INTO_CACHE = """
+import sys
+from jupyter_cache import get_cache
+from jupyter_cache.executors import load_executor
+cache = get_cache(sys.argv[1])
+uris = [cache.add_nb_to_project(path).uri for path in sys.argv[3:]]
+load_executor("local-parallel", cache=cache).run_and_cache(filter_uris=uris, timeout=int(sys.argv[2]))
+"""
+
+
+def execute_uncached_notebooks(root: Path = ROOT) -> None:
+    """Execute the book's notebooks that the build's execution cache lacks, several at a time.
+
+    Jupyter Book executes the notebooks one after the other. jupyter-cache, which it uses, can run
+    them in a pool of processes, one per core, and store each result exactly as the build would
+    (the same execution function, the notebook's folder as working directory, the build's timeout
+    per cell, errors not allowed); the build then finds them cached. A notebook that fails is not
+    cached, so the build executes it again itself and reports the failure as always.
+    """
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    notebooks = [str(root / f"{e}.ipynb") for e in toc_entries() if (root / f"{e}.ipynb").exists()]
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the book's kernels draw inline
+    subprocess.run([sys.executable, "-c", _EXECUTE_INTO_CACHE, str(root / "_build" / ".jupyter_cache"),
+                    str(config["execute"]["timeout"]), *notebooks],
+                   cwd=root, env=env, capture_output=True, timeout=1500, check=False)
+
+
 @pytest.fixture(scope="session")
 def built_book():
-    """The HTML book, built as the README builds it (warnings are errors; cached execution)."""
-    result = jupyter_book("build", ".", "-W", "-n", "--keep-going", cwd=ROOT)
-    assert result.returncode == 0, f"the book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+    """The HTML book, built as the README builds it (warnings are errors; cached execution).
+
+    Under pytest-xdist every worker has its own session, so the first worker that needs the
+    book builds it while holding a lock, and records the outcome for this run (pytest-xdist gives
+    all workers of a run the same ``PYTEST_XDIST_TESTRUNUID``); the others wait for the lock and
+    read the outcome instead of building again while pages are being read.
+    """
+    from filelock import FileLock
+
+    (ROOT / "_build").mkdir(exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    record = ROOT / "_build" / ".pytest-build.json"
+    with FileLock(str(ROOT / "_build" / ".pytest-build.lock")):
+        previous = json.loads(record.read_text()) if run and record.exists() else {}
+        if previous.get("run") == run and run:
+            returncode, log = previous["returncode"], previous["log"]
+        else:
+            execute_uncached_notebooks()
+            result = jupyter_book("build", ".", "-W", "-n", "--keep-going", cwd=ROOT)
+            returncode, log = result.returncode, f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+            if run:
+                record.write_text(json.dumps({"run": run, "returncode": returncode, "log": log}))
+    assert returncode == 0, f"the book build failed:\n{log}"
     return HTML

@@ -20,7 +20,7 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from test_bad_input import CALLS, Call, invoke, names
@@ -94,9 +94,7 @@ def call_with_wrong_value(call: Call, arg: str, value) -> None:
 
 
 def _param(key: str):
-    call = CALLS[key]
-    marks = [pytest.mark.xfail(strict=True, reason=call.fuzz_xfail)] if call.fuzz_xfail else []
-    return pytest.param(key, marks=marks, id=key.removeprefix("mlcourse."))
+    return pytest.param(key, id=key.removeprefix("mlcourse."))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -114,15 +112,12 @@ def in_a_scratch_folder(tmp_path_factory):
 def test_wrong_values_give_a_clear_error_or_a_result(key, api_counts):
     call = CALLS[key]
     args = fuzzed_arguments(call)
-    # an expected failure need not be shrunk to its simplest example
-    phases = [Phase.explicit, Phase.generate] if call.fuzz_xfail else list(Phase)
 
     @settings(
         max_examples=min(16 * len(args), 96),
         deadline=None,
         derandomize=True,
         database=None,
-        phases=phases,
         suppress_health_check=list(HealthCheck),
     )
     @given(arg=st.sampled_from(args), value=WRONG)

@@ -65,7 +65,7 @@ def test_state_fields_are_named_after_the_symbols():
     x = np.array([1.0, 2.0])
     assert optim.momentum(0.1).init(x)._fields == ("v",)
     assert optim.rmsprop(0.1).init(x)._fields == ("s",)
-    assert optim.adam(0.1).init(x)._fields == ("t", "m", "s")
+    assert optim.adam(0.1).init(x)._fields == ("t", "m", "s", "beta1_t", "beta2_t")
 
 
 def test_run_reports_divergence_as_data():

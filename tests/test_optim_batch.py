@@ -44,7 +44,7 @@ def test_run_many_is_run_row_by_row(kind, name):
 
 @pytest.mark.parametrize("name", ["quadratic", "rosenbrock", "beale", "himmelblau"])
 def test_simulate_mixed_is_run_row_by_row(name):
-    """The playground's fused update: every row equals its optimizer's own run()."""
+    """Every optimizer on its own rows of one batch: each row equals its optimizer's own run()."""
     problem = problems.PROBLEMS[name]()
     kinds, hps = [], []
     for kind, settings in SETTINGS.items():

@@ -1,4 +1,4 @@
-"""mlcourse.optim.plane: the optimizers on two Python floats are, to the last bit, the optimizers of run()."""
+"""mlcourse.optim.plane: the update rules on Python floats give, to the last bit, the trajectories of run."""
 
 import numpy as np
 import pytest
@@ -24,25 +24,28 @@ SETTINGS = {
 CASES = [(kind, i) for kind in SETTINGS for i in range(len(SETTINGS[kind]))]
 
 
+def start_of(p):
+    return p.start * 0.7 + 0.1
+
+
 @pytest.mark.parametrize("name", list(problems.PROBLEMS))
 @pytest.mark.parametrize(("kind", "i"), CASES)
 def test_path_is_run_to_the_last_bit(name, kind, i):
     p = problems.PROBLEMS[name]()
     hp = SETTINGS[kind][i]
-    start = p.start * 0.7 + 0.1
-    points, diverged_at = plane.path(plane.STEPS[kind](**hp), p.partials, start, 300, max_norm=1e6)
-    ref = optim.run(FACTORIES[kind](**hp), p.grad, start, 300, max_norm=1e6)
+    points, diverged_at = plane.path(kind, hp, p.partials, start_of(p), 300, max_norm=1e6)
+    ref = optim.run(FACTORIES[kind](**hp), p.grad, start_of(p), 300, max_norm=1e6)
     assert diverged_at == (-1 if ref.diverged_at is None else ref.diverged_at)
     n = len(points)
     assert n == (301 if diverged_at < 0 else diverged_at)
     np.testing.assert_array_equal(np.array(points), ref.iterates[:n])
 
 
-def test_some_cases_diverge():
-    """The settings above include divergent runs, so the comparison covers the divergence step too."""
-    p = problems.quadratic(10.0)
-    _, k = plane.path(plane.gd_step(lr=0.3), p.partials, p.start, 300)
-    assert k > 0
+def test_the_cases_include_divergent_runs():
+    """The cases above include divergent runs, so the comparison covers the step of divergence too."""
+    diverged = [plane.path(kind, SETTINGS[kind][i], p.partials, start_of(p), 300)[1] > 0
+                for p in (make() for make in problems.PROBLEMS.values()) for kind, i in CASES]
+    assert 0 < sum(diverged) < len(diverged)
 
 
 @pytest.mark.parametrize("name", ["valley", "beale", "himmelblau"])
@@ -75,7 +78,7 @@ def test_divergence_counts_the_norm_not_the_largest_coordinate():
     target = np.array([8e5, 8e5])
     grad = lambda x: x - target  # noqa: E731  (GD with lr = 1 jumps onto the target)
     assert optim.run(optim.gd(1.0), grad, np.zeros(2), 3, max_norm=1e6).diverged_at == 1
-    assert plane.path(plane.gd_step(1.0), lambda x, y: (x - 8e5, y - 8e5), (0.0, 0.0), 3)[1] == 1
+    assert plane.path("gd", {"lr": 1.0}, lambda x, y: (x - 8e5, y - 8e5), (0.0, 0.0), 3)[1] == 1
     assert batch.simulate_mixed(["gd"], [{"lr": 1.0}], grad, np.zeros((1, 2)), 3).diverged_at[0] == 1
 
 
@@ -83,20 +86,33 @@ ROSENBROCK = problems.rosenbrock()
 
 
 @pytest.mark.parametrize(("call", "exception", "pattern"), [
-    (lambda: plane.gd_step(-0.1), ValueError, r"lr must be > 0; got -0.1"),
-    (lambda: plane.momentum_step(0.1, 1.0), ValueError, r"beta must be in \[0, 1\); got 1.0"),
-    (lambda: plane.nesterov_step(0.1, "0.9"), TypeError, r"beta must be a real number"),
-    (lambda: plane.rmsprop_step(0.1, 0.9, 0.0), ValueError, r"eps must be > 0"),
-    (lambda: plane.adam_step(0.1, 0.9, -0.5, 1e-8), ValueError, r"beta2 must be"),
-    (lambda: plane.path(plane.gd_step(0.1), ROSENBROCK.partials, [1.0, 2.0, 3.0], 10), ValueError,
+    (lambda: plane.path("gd", {"lr": -0.1}, ROSENBROCK.partials, [1.0, 2.0], 3), ValueError,
+     r"lr must be > 0; got -0.1"),
+    (lambda: plane.path("momentum", {"lr": 0.1, "beta": 1.0}, ROSENBROCK.partials, [1.0, 2.0], 3), ValueError,
+     r"beta must be in \[0, 1\); got 1.0"),
+    (lambda: plane.path("nesterov", {"lr": 0.1, "beta": "0.9"}, ROSENBROCK.partials, [1.0, 2.0], 3),
+     TypeError, r"beta must be a real number"),
+    (lambda: plane.path("rmsprop", {"lr": 0.1, "eps": 0.0}, ROSENBROCK.partials, [1.0, 2.0], 3), ValueError,
+     r"eps must be > 0"),
+    (lambda: plane.path("adam", {"lr": 0.1, "beta2": -0.5}, ROSENBROCK.partials, [1.0, 2.0], 3), ValueError,
+     r"beta2 must be"),
+    (lambda: plane.path("adam", {"beta1": 0.5}, ROSENBROCK.partials, [1.0, 2.0], 3), TypeError,
+     r"adam needs lr"),
+    (lambda: plane.path("gd", {"lr": 0.1, "beta": 0.9}, ROSENBROCK.partials, [1.0, 2.0], 3), TypeError,
+     r"unexpected \['beta'\]"),
+    (lambda: plane.path("sgd", {"lr": 0.1}, ROSENBROCK.partials, [1.0, 2.0], 3), ValueError,
+     r"kind must be one of"),
+    (lambda: plane.path("gd", [0.1], ROSENBROCK.partials, [1.0, 2.0], 3), TypeError,
+     r"hyperparameters must be a dict"),
+    (lambda: plane.path("gd", {"lr": 0.1}, ROSENBROCK.partials, [1.0, 2.0, 3.0], 10), ValueError,
      r"start must have 2 entries"),
-    (lambda: plane.path(plane.gd_step(0.1), ROSENBROCK.partials, [np.nan, 2.0], 10), ValueError,
+    (lambda: plane.path("gd", {"lr": 0.1}, ROSENBROCK.partials, [np.nan, 2.0], 10), ValueError,
      r"start must be finite"),
-    (lambda: plane.path(plane.gd_step(0.1), ROSENBROCK.partials, [1.0, 2.0], 2.5), TypeError,
+    (lambda: plane.path("gd", {"lr": 0.1}, ROSENBROCK.partials, [1.0, 2.0], 2.5), TypeError,
      r"n_steps must be an integer"),
-    (lambda: plane.path(plane.gd_step(0.1), ROSENBROCK.grad(np.zeros(2)), [1.0, 2.0], 3), TypeError,
-     r"partials must be functions"),
-    (lambda: plane.path(plane.gd_step(0.1), ROSENBROCK.partials, [1.0, 2.0], 3, max_norm=0), ValueError,
+    (lambda: plane.path("gd", {"lr": 0.1}, ROSENBROCK.grad(np.zeros(2)), [1.0, 2.0], 3), TypeError,
+     r"partials must be a function"),
+    (lambda: plane.path("gd", {"lr": 0.1}, ROSENBROCK.partials, [1.0, 2.0], 3, max_norm=0), ValueError,
      r"max_norm must be > 0"),
     (lambda: plane.simulate_plane(["sgd"], [{"lr": 0.1}], ROSENBROCK.partials, [0, 0], 3), ValueError,
      r"kinds must be among .*got 'sgd'"),

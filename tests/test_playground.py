@@ -126,6 +126,20 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
 
 
+def test_png_writer_keeps_every_pixel():
+    """The playground's own PNG writer: Pillow decodes exactly the pixels it was given."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    smooth = np.linspace(0, 255, 7 * 5 * 3).reshape(7, 5, 3)
+    noise = rng.integers(0, 256, size=(13, 17, 3))
+    for rgb in (noise, smooth, np.zeros((1, 1, 3)), np.full((2, 40, 3), 255)):
+        rgb = rgb.astype(np.uint8)
+        decoded = Image.open(io.BytesIO(pg._png_bytes(rgb)))
+        assert decoded.format == "PNG" and decoded.mode == "RGB"
+        np.testing.assert_array_equal(np.asarray(decoded), rgb)
+
+
 def test_blitted_picture_is_the_full_drawing():
     """render_png repaints only the moving artists over cached pixels, and gives what a full draw gives."""
     box = pg.optimizer_playground("himmelblau", n_steps=120)

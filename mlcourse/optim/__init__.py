@@ -8,8 +8,8 @@
 
 Conventions are those of ``torch.optim`` (the tests compare iterate by iterate in float64).
 Submodules: :mod:`~mlcourse.optim.problems` (test functions), :mod:`~mlcourse.optim.batch`
-(many trajectories at once), :mod:`~mlcourse.optim.plane` (the same rules on two floats, the
-playground's inner loop), :mod:`~mlcourse.optim.rates` (convergence theory on quadratics),
+(many trajectories at once), :mod:`~mlcourse.optim.plane` (the same update functions on Python
+floats, the playground's inner loop), :mod:`~mlcourse.optim.rates` (convergence theory on quadratics),
 :mod:`~mlcourse.optim.minibatch` (SGD's minibatch gradients),
 :mod:`~mlcourse.optim.playground` (the interactive playground; it imports matplotlib and
 ipywidgets only when drawn) and :mod:`~mlcourse.optim.second_order` (Newton and BFGS, from

@@ -16,6 +16,7 @@ of (problem, hyperparameters, start, seed): a widget can recompute it freely.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -24,6 +25,26 @@ import numpy as np
 from .._validate import as_vector, check_int, check_positive, check_rng
 
 __all__ = ["Optimizer", "RunResult", "run"]
+
+
+def squared_norm(x):
+    """‖x‖² over the last axis of ``x`` (shape (..., d)), summed left to right: x₀x₀ + x₁x₁ + ….
+
+    Written out on purpose, not as ``x @ x``, ``np.linalg.norm`` or ``einsum``: those may use fused
+    multiply-adds or another order of summation, depending on the CPU and on the shape of the
+    array. Products and sums of two numbers are correctly rounded, so this gives the same bits
+    for one point alone, inside a batch, or as two Python floats (``x * x + y * y``), and every
+    engine reports a divergence at the same step.
+    """
+    total = x[..., 0] * x[..., 0]
+    for i in range(1, x.shape[-1]):
+        total = total + x[..., i] * x[..., i]
+    return total
+
+
+def ball_limit(max_norm: float) -> float:
+    """max_norm², capped at the largest float: ‖x‖² ≤ this holds inside the ball, and fails for NaN and ∞."""
+    return min(max_norm * max_norm, sys.float_info.max)
 
 
 class Optimizer(NamedTuple):
@@ -145,6 +166,7 @@ def run(
     if losses is not None:
         losses[0] = loss(x)
     state = opt.init(x)
+    limit = ball_limit(max_norm)
     diverged_at = None
     converged = False
     k = 0
@@ -160,7 +182,7 @@ def run(
             if grad_noise > 0:
                 g = g + grad_noise * rng.normal(size=d)
             x, state = opt.step(x, g, state)
-            if not np.all(np.isfinite(x)) or np.linalg.norm(x) > max_norm:
+            if not squared_norm(x) <= limit:  # NaN and infinity fail the comparison too
                 diverged_at = k
                 break
             iterates[k] = x

@@ -2,17 +2,18 @@
 
 :func:`mlcourse.optim.run` follows one trajectory. The book often wants thousands: every starting
 point of a grid (which minimum does gradient descent reach from here?), or every learning rate of
-a sweep, or all five optimizers of the playground at once. :func:`run_many` advances all of them
-together: one loop over the steps, and inside it one vectorised gradient evaluation and one
-vectorised update for the whole batch. The update is the *same function* that the optimizer
-factories use (:func:`~mlcourse.optim.first_order.adam_update` and its siblings), so a batched
-trajectory is bit for bit the trajectory that :func:`~mlcourse.optim.run` computes.
+a sweep. :func:`run_many` advances all of them together: one loop over the steps, and inside it one
+vectorised gradient evaluation and one vectorised update for the whole batch. The update is the
+*same function* that the optimizer factories use (:func:`~mlcourse.optim.first_order.adam_update`
+and its siblings), called on arrays of shape (batch, d) with hyperparameters of shape (batch, 1).
+Those functions use only correctly rounded operations (+, -, *, / and the square root), so a
+batched trajectory is, bit for bit and on every CPU, the trajectory that
+:func:`~mlcourse.optim.run` computes; the tests check this.
 
 Divergence is data here too: a row whose iterate becomes non-finite or leaves the ball of radius
 ``max_norm`` is frozen, its later iterates are NaN and ``diverged_at`` records the step.
 
-Defined in the chapter *Gradient descent* (basins of attraction, learning-rate sweeps) and used by
-the playground.
+Defined in the chapter *Gradient descent* (basins of attraction, learning-rate sweeps).
 """
 
 from __future__ import annotations
@@ -23,35 +24,33 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._validate import as_float_array, check_choice, check_int, check_positive
+from .base import ball_limit, squared_norm
 from .first_order import (
-    AdamState,
-    GDState,
-    MomentumState,
-    RMSpropState,
+    adam_init,
     adam_update,
+    gd_init,
     gd_update,
+    momentum_init,
     momentum_update,
     nesterov_update,
+    rmsprop_init,
     rmsprop_update,
 )
 
 __all__ = ["KINDS", "BatchResult", "Group", "run_many", "simulate", "simulate_mixed"]
 
 
-def _zeros_state(cls):
-    return lambda x: cls(np.zeros_like(x))
-
-
-#: kind -> (update rule, state maker, hyperparameter names in the rule's order, defaults)
+#: kind -> (update rule, state maker, hyperparameter names in the rule's order, torch's defaults)
 KINDS: dict[str, tuple[Callable, Callable, tuple[str, ...], dict[str, float]]] = {
-    "gd": (gd_update, lambda x: GDState(), ("lr",), {}),
-    "momentum": (momentum_update, _zeros_state(MomentumState), ("lr", "beta"), {"beta": 0.9}),
-    "nesterov": (nesterov_update, _zeros_state(MomentumState), ("lr", "beta"), {"beta": 0.9}),
-    "rmsprop": (rmsprop_update, _zeros_state(RMSpropState), ("lr", "alpha", "eps"),
-                {"alpha": 0.99, "eps": 1e-8}),
-    "adam": (adam_update, lambda x: AdamState(0, np.zeros_like(x), np.zeros_like(x)),
-             ("lr", "beta1", "beta2", "eps"), {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    "gd": (gd_update, gd_init, ("lr",), {}),
+    "momentum": (momentum_update, momentum_init, ("lr", "beta"), {"beta": 0.9}),
+    "nesterov": (nesterov_update, momentum_init, ("lr", "beta"), {"beta": 0.9}),
+    "rmsprop": (rmsprop_update, rmsprop_init, ("lr", "alpha", "eps"), {"alpha": 0.99, "eps": 1e-8}),
+    "adam": (adam_update, adam_init, ("lr", "beta1", "beta2", "eps"),
+             {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
 }
+#: the hyperparameters that must lie in [0, 1)
+UNIT_INTERVAL = ("beta", "alpha", "beta1", "beta2")
 
 
 class BatchResult(NamedTuple):
@@ -82,12 +81,16 @@ class BatchResult(NamedTuple):
 
 
 class Group(NamedTuple):
-    """Rows ``rows`` of the batch move by ``update(x, g, state, *hyperparameters)``."""
+    """Rows ``rows`` of the batch move by ``update(x, g, state, *hyperparameters)``.
+
+    ``rows`` is a slice or an integer index array; each hyperparameter is a number or a column of
+    shape (n_rows, 1).
+    """
 
     update: Callable
     state: Any
     hyperparameters: tuple
-    rows: slice
+    rows: slice | np.ndarray
 
 
 def simulate(groups: Sequence[Group], grad: Callable[[np.ndarray], np.ndarray], x0: np.ndarray,
@@ -105,6 +108,7 @@ def simulate(groups: Sequence[Group], grad: Callable[[np.ndarray], np.ndarray], 
     diverged_at = np.full(batch, -1)
     last_good = x.copy()
     states = [g.state for g in groups]
+    limit = ball_limit(max_norm)
     with np.errstate(all="ignore"):
         for k in range(1, n_steps + 1):
             g = grad(x)
@@ -112,7 +116,7 @@ def simulate(groups: Sequence[Group], grad: Callable[[np.ndarray], np.ndarray], 
             for i, group in enumerate(groups):
                 new[group.rows], states[i] = group.update(x[group.rows], g[group.rows], states[i],
                                                           *group.hyperparameters)
-            bad = ~(np.all(np.isfinite(new), axis=1) & (np.einsum("bi,bi->b", new, new) <= max_norm**2))
+            bad = ~(squared_norm(new) <= limit)  # NaN and infinity fail the comparison too
             if bad.any():
                 newly = bad & alive
                 diverged_at[newly] = k
@@ -177,7 +181,7 @@ def run_many(kind: str, grad: Callable[[np.ndarray], np.ndarray], x0, n_steps: i
     kind = check_choice(kind, "kind", sorted(KINDS))
     if not callable(grad):
         raise TypeError(f"grad must be a function x -> gradient; got {type(grad).__name__}")
-    update, make_state, names, defaults = KINDS[kind]
+    update, init, names, defaults = KINDS[kind]
     unknown = set(hyperparameters) - set(names)
     if unknown:
         raise TypeError(f"{kind} takes hyperparameters {names}; got unexpected {sorted(unknown)}")
@@ -193,82 +197,29 @@ def run_many(kind: str, grad: Callable[[np.ndarray], np.ndarray], x0, n_steps: i
     n_steps = check_int(n_steps, "n_steps", minimum=0)
     max_norm = check_positive(max_norm, "max_norm")
     values = {**defaults, **hyperparameters}
-    hp = tuple(_hyper(values[n], n, batch, unit_interval=n in ("beta", "alpha", "beta1", "beta2"))
-               for n in names)
+    hp = tuple(_hyper(values[n], n, batch, unit_interval=n in UNIT_INTERVAL) for n in names)
     g0 = np.asarray(grad(x0))
     if g0.shape != x0.shape:
         raise ValueError(f"grad(x) must return shape {x0.shape}; got {g0.shape}")
-    group = Group(update, make_state(x0), hp, slice(0, batch))
+    group = Group(update, init(x0), hp, slice(0, batch))
     return simulate([group], grad, x0, n_steps, max_norm)
 
 
 def simulate_mixed(kinds: Sequence[str], hyperparameters: Sequence[dict], grad: Callable,
                    x0: np.ndarray, n_steps: int, max_norm: float = 1e6) -> BatchResult:
-    """Every row its own optimizer, all advanced by one fused numpy update (any dimension d).
+    """Every row its own optimizer, all advanced together by :func:`simulate` (any dimension d).
 
-    Row b runs ``kinds[b]`` with ``hyperparameters[b]`` (a full dict: ``lr`` and the kind's
-    others). The five update rules are one rule with per-row coefficients:
-
-        v ← b·v + c·g               (momentum, Nesterov: b = β, c = 1; Adam: b = β₁, c = 1 - β₁;
-                                     GD, RMSprop: b = 0, c = 1)
-        s ← a·s + (1 - a)·g²        (RMSprop: a = α; Adam: a = β₂; others: a = 1, s stays 0)
-        u = g + β·v (Nesterov), else v
-        d = √s / √(1 - β₂ᵗ) + ε     (RMSprop: β₂ = 0; GD and momentum: √(1 - β₂ᵗ) = ∞ and ε = 1, so d = 1)
-        x ← x - (η / (1 - β₁ᵗ))·(u / d)   (β₁ = 0 except for Adam)
-
-    Each special case performs the same floating-point operations, in the same order, as the
-    rules of :mod:`first_order` (multiplying by 1, adding 0 or dividing by 1 are exact), so every
-    row is bit for bit what :func:`mlcourse.optim.run` gives; the tests check this. The bias
-    corrections are computed once per step before the loop; inside it there is one gradient
-    evaluation and about twenty array operations per step, whatever the number of rows.
+    Row b runs ``kinds[b]`` with ``hyperparameters[b]`` (``lr`` and any of the kind's others; the
+    rest take torch's defaults). The rows of one kind form one :class:`Group`, whose
+    hyperparameters are columns, so each step calls each kind's update function once, whatever
+    the number of rows. No validation: callers validate.
     """
-    x = np.array(x0, dtype=np.float64)
-    batch, d = x.shape
-
-    def column(values):
-        return np.asarray(values, dtype=np.float64)[:, None]
-
-    kinds = list(kinds)
-    pairs = list(zip(kinds, hyperparameters, strict=True))
-    adaptive = [k in ("rmsprop", "adam") for k in kinds]
-    bv = column([h["beta"] if k in ("momentum", "nesterov") else h["beta1"] if k == "adam" else 0.0
-                 for k, h in pairs])
-    cg = column([1 - h["beta1"] if k == "adam" else 1.0 for k, h in pairs])
-    a = column([h["alpha"] if k == "rmsprop" else h["beta2"] if k == "adam" else 1.0 for k, h in pairs])
-    one_minus_a = column([1 - h["alpha"] if k == "rmsprop" else 1 - h["beta2"] if k == "adam" else 0.0
-                          for k, h in pairs])
-    eps = column([h["eps"] if ad else 1.0 for (k, h), ad in zip(pairs, adaptive, strict=True)])
-    nest = column([k == "nesterov" for k in kinds]) > 0
-    beta_n = np.where(nest, bv, 0.0)
-    # per step: η/(1 - β₁ᵗ) and √(1 - β₂ᵗ), with Python floats exactly as the factories compute them
-    scale = np.empty((n_steps + 1, batch, 1))
-    root2 = np.empty((n_steps + 1, batch, 1))
-    for b, (k, h) in enumerate(pairs):
-        b1, b2 = (h["beta1"], h["beta2"]) if k == "adam" else (0.0, 0.0)
-        for t in range(1, n_steps + 1):
-            scale[t, b, 0] = h["lr"] / (1 - b1**t)
-            root2[t, b, 0] = np.sqrt(1 - b2**t) if adaptive[b] else np.inf
-
-    out = np.empty((n_steps + 1, batch, d))
-    out[0] = x
-    v = np.zeros_like(x)
-    s = np.zeros_like(x)
-    diverged_at = np.full(batch, -1)
-    limit = max_norm**2
-    with np.errstate(all="ignore"):
-        for k in range(1, n_steps + 1):
-            g = grad(x)
-            v = bv * v + cg * g
-            s = a * s + one_minus_a * g * g
-            u = np.where(nest, g + beta_n * v, v)
-            x = x - scale[k] * (u / (np.sqrt(s) / root2[k] + eps))
-            bad = ~(np.einsum("bi,bi->b", x, x) <= limit)  # NaN fails <= too
-            if bad.any():
-                diverged_at[bad & (diverged_at < 0)] = k
-                x[bad] = out[k - 1][bad]  # park: its later iterates are set to NaN below
-            out[k] = x
-    iterates = np.moveaxis(out, 1, 0)
-    steps = np.arange(n_steps + 1)
-    dead = (diverged_at[:, None] >= 0) & (steps[None, :] >= diverged_at[:, None])
-    iterates[dead] = np.nan
-    return BatchResult(iterates, diverged_at)
+    x0 = np.asarray(x0, dtype=np.float64)
+    groups = []
+    for kind in dict.fromkeys(kinds):  # each kind once, in order of first appearance
+        update, init, names, defaults = KINDS[kind]
+        rows = np.array([b for b, k in enumerate(kinds) if k == kind])
+        values = [{**defaults, **hyperparameters[b]} for b in rows]
+        columns = tuple(np.array([[float(v[n])] for v in values]) for n in names)
+        groups.append(Group(update, init(x0[rows]), columns, rows))
+    return simulate(groups, grad, x0, n_steps, max_norm)
