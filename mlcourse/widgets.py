@@ -1,9 +1,9 @@
-"""Interactive controls for the book, and their stand-ins for the static HTML book.
+"""Interactive figures of the book that live in the package (the others are built in the chapters).
 
-Each control recomputes with pure functions and redraws one figure by updating its artists; the
-figure is shown in an ``ipywidgets.Output``, so the controls work in Jupyter and Colab with the
-default inline backend (no ipympl). Where no kernel runs (the HTML book), each control has an
-animation made with :func:`matplotlib.animation.FuncAnimation` that plays in the browser.
+All of them go through :func:`mlcourse.interactive.explore`: live controls in Jupyter and Colab (the
+default inline backend, no ipympl), and in the HTML book the same controls working on frames that
+were drawn when the book was built. :func:`basis_animation` is a plain animation of the basis
+explorer's experiment, for media without controls (the PDF edition).
 """
 
 from __future__ import annotations
@@ -20,79 +20,68 @@ SLIDES_BASIS = np.array([[2.0, -0.5], [1.0, 0.25]])
 SLIDES_VECTOR = np.array([1.0, 1.5])
 
 
-def basis_explorer(new_basis=SLIDES_BASIS, v=SLIDES_VECTOR, *, lim: float = 3.0):
-    """Sliders that move the new basis vectors ẽ₁, ẽ₂ and redraw v's components in them.
+def basis_explorer(new_basis=SLIDES_BASIS, v=SLIDES_VECTOR, *, lim: float = 3.0,
+                   e2_x=None, e2_y=None, dpi: int = 70):
+    """Sliders that move the new basis vector ẽ₂ and redraw v's components in (ẽ₁, ẽ₂).
+
+    ẽ₁ stays at the first column of ``new_basis``; ẽ₂'s two old components are the sliders. Built
+    on :func:`mlcourse.interactive.explore`: live in Jupyter and Colab, and precomputed for every
+    slider position in the web book. Where ẽ₂ becomes parallel to ẽ₁ the figure says that the two
+    no longer form a basis.
 
     Parameters
     ----------
     new_basis : array of shape (2, 2)
-        The starting basis, as columns.
+        The starting basis, as columns (ẽ₂ must lie on the sliders' grid).
     v : array of shape (2,)
         The vector, in standard components.
+    e2_x, e2_y : sequences of floats, optional
+        The sliders' values for ẽ₂'s components (default: steps of 0.25 over [-1, 2] and
+        [-0.5, 1.5]).
 
     Returns
     -------
-    ipywidgets.VBox
-        Display it (it is the last expression of a cell, or pass it to ``display``). Its
-        attribute ``basis_plot`` is the :class:`~mlcourse.plotting.BasisPlot` it redraws.
+    mlcourse.interactive.Explorer
+        Display it (the last expression of a cell). Its attribute ``basis_plot`` is the
+        :class:`~mlcourse.plotting.BasisPlot` it redraws.
     """
-    import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import display
 
-    from .plotting import BasisPlot, figure_png
+    from .interactive import Slider, explore
+    from .plotting import BasisPlot
 
     F0 = as_matrix(new_basis, "new_basis", square=True)
     if F0.shape != (2, 2):
         raise ValueError(f"new_basis must have shape (2, 2); got {F0.shape}")
     v = as_vector(v, "v", size=2)
+    xs = np.round(np.arange(-1.0, 2.001, 0.25), 2) if e2_x is None else as_vector(e2_x, "e2_x")
+    ys = np.round(np.arange(-0.5, 1.501, 0.25), 2) if e2_y is None else as_vector(e2_y, "e2_y")
+    e1 = F0[:, 0].copy()
 
-    fig, ax = plt.subplots(figsize=(5.5, 5.5))
+    fig, ax = plt.subplots(figsize=(5.0, 5.0))
     plot = BasisPlot(ax, v, F0, lim=lim)
-    ax.set_title("Drag the sliders: ẽ₁ and ẽ₂ move, v stays")
-    plt.close(fig)  # shown through the Output below, not by the inline backend
+    plt.close(fig)  # the explorer shows it
 
-    def slider(value, description):
-        return widgets.FloatSlider(
-            value=value,
-            min=-lim,
-            max=lim,
-            step=0.05,
-            description=description,
-            continuous_update=True,
-            readout_format=".2f",
-            layout=widgets.Layout(width="260px"),
-        )
+    def show(e2x, e2y):
+        c = plot.update(np.column_stack([e1, [e2x, e2y]]))
+        ax.set_title(f"ẽ₂ = ({e2x:g}, {e2y:g})")
+        if np.all(np.isnan(c)):
+            return (f"The new basis vector e-tilde-2 = ({e2x:g}, {e2y:g}) is parallel to e-tilde-1 = "
+                    f"({e1[0]:g}, {e1[1]:g}): they span only a line, and v has no components in them.")
+        return (f"The vector v drawn as {c[0]:.2f} times e-tilde-1 plus {c[1]:.2f} times e-tilde-2, "
+                f"with e-tilde-2 = ({e2x:g}, {e2y:g}) and the grid of the new basis behind it.")
 
-    sliders = {
-        (0, 0): slider(F0[0, 0], "ẽ₁ x"),
-        (1, 0): slider(F0[1, 0], "ẽ₁ y"),
-        (0, 1): slider(F0[0, 1], "ẽ₂ x"),
-        (1, 1): slider(F0[1, 1], "ẽ₂ y"),
-    }
-    out = widgets.Output()
-
-    def redraw(_change=None) -> None:
-        F = np.empty((2, 2))
-        for (i, j), s in sliders.items():
-            F[i, j] = s.value
-        plot.update(F)
-        with out:
-            out.clear_output(wait=True)
-            display(figure_png(fig))
-
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
-    columns = widgets.HBox(
-        [
-            widgets.VBox([sliders[0, 0], sliders[1, 0]]),
-            widgets.VBox([sliders[0, 1], sliders[1, 1]]),
-        ]
+    start_x, start_y = (float(F0[0, 1]), float(F0[1, 1]))
+    nearest = lambda grid, value: float(grid[int(np.argmin(np.abs(np.asarray(grid) - value)))])  # noqa: E731
+    explorer = explore(
+        fig, show,
+        {"e2x": Slider("ẽ₂, first component", xs, value=nearest(xs, start_x), fmt="g"),
+         "e2y": Slider("ẽ₂, second component", ys, value=nearest(ys, start_y), fmt="g")},
+        name="fig-basis-explorer", dpi=dpi,
+        alt="The vector v with its components in a new basis whose second vector the sliders move.",
     )
-    box = widgets.VBox([columns, out])
-    box.basis_plot = plot  # the figure's state, for readers (and tests) who want to inspect it
-    return box
+    explorer.basis_plot = plot  # the figure's state, for readers (and tests) who want to inspect it
+    return explorer
 
 
 def basis_path(n_frames: int = 24) -> np.ndarray:
