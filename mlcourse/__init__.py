@@ -18,15 +18,18 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING
 
+from .reading import glue, show_source
+
 __version__ = "0.1.0"
 
 # The public submodules, in the order of the book.
 _SUBMODULES = (
-    "autoencoder", "calculus", "check", "cnn", "data", "decomposition", "divergence", "exercises",
-    "linalg", "manifold", "nn", "optim", "plotting", "stats", "theory", "vae", "vi", "widgets",
+    "autoencoder", "calculus", "check", "cnn", "data", "decomposition", "divergence", "edition",
+    "exercises", "interactive", "linalg", "manifold", "nn", "optim", "plotting", "reading", "stats",
+    "theory", "vae", "vi", "widgets",
 )
 
-__all__ = [*_SUBMODULES, "__version__", "setup_notebook", "show_source"]
+__all__ = [*_SUBMODULES, "__version__", "glue", "setup_notebook", "show_source"]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from . import (  # noqa: F401
@@ -37,12 +40,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         data,
         decomposition,
         divergence,
+        edition,
         exercises,
+        interactive,
         linalg,
         manifold,
         nn,
         optim,
         plotting,
+        reading,
         stats,
         theory,
         vae,
@@ -94,22 +100,3 @@ def setup_notebook(seed: int = 0):
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(seed)
     return np.random.default_rng(seed)
-
-
-def show_source(obj):
-    """Show the source code of a function or class of mlcourse, highlighted, in a notebook.
-
-    The chapters use this to put on the page exactly the code that the tests check.
-
-    Returns
-    -------
-    IPython.display.Markdown
-        A fenced Python code block (rendered by Jupyter and by the HTML book).
-    """
-    import inspect
-
-    from IPython.display import Markdown
-
-    if not (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.ismethod(obj)):
-        raise TypeError(f"obj must be a function, method or class; got {type(obj).__name__}")
-    return Markdown(f"```python\n{inspect.getsource(obj).rstrip()}\n```")

@@ -138,9 +138,13 @@ def check_fraction(value, name: str, *, allow_zero: bool = True, allow_one: bool
     return value
 
 
-def check_callable(value, name: str, what: str = "a function") -> None:
-    """A function (anything callable); ``what`` says which, e.g. ``"a function x -> gradient"``."""
-    if not callable(value):
+def check_callable(value, name: str, what: str = "a function", *, method: str | None = None) -> None:
+    """A function (anything callable), or with ``method`` an object that has that method.
+
+    ``what`` says which, e.g. ``"a function x -> gradient"``, or ``"a matplotlib Figure"`` with
+    ``method="savefig"`` (duck typing: whatever can do what is asked of it passes).
+    """
+    if not callable(value if method is None else getattr(value, method, None)):
         raise TypeError(f"{name} must be {what}; got {_describe(value)}")
 
 

@@ -7,39 +7,154 @@ friends) instead of drawing a new figure.
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib as mpl
 import numpy as np
 
-from ._validate import as_matrix, as_vector, check_choice, check_int, check_positive
+from ._validate import (
+    as_matrix,
+    as_vector,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_int,
+    check_positive,
+)
 
-__all__ = ["COLORS", "BasisPlot", "animation_html", "figure_png", "use_book_style"]
+__all__ = ["CMAPS", "COLORS", "COLUMN_WIDTH", "CYCLE", "BasisPlot", "animation_html", "figsize", "figure_png",
+           "use_book_style"]
 
-#: The book's colours: old basis, new basis, the vector, and a highlight.
-COLORS = {"old": "#7f7f7f", "new": "#1f77b4", "vector": "#d62728", "accent": "#2ca02c"}
+# --- the style ---------------------------------------------------------------------------------------
+
+#: The colour cycle ("C0" ... "C9"): the Okabe–Ito colours, which colour-blind readers tell apart,
+#: in the order of matplotlib's default hues (C0 blue, C1 orange, C2 green, C3 red, ...), so a
+#: chapter's "C3" stays reddish.
+CYCLE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#8C510A", "#882255", "#7f7f7f",
+         "#B8A100", "#56B4E9"]
+
+#: One colour per concept, the same in every chapter: pass ``color=COLORS["adam"]``, never a
+#: hex string or a "C1" that means Adam in one chapter and data in the next. Each optimizer keeps its
+#: colour everywhere (the playground's too); relatives share a hue family (SGD is a lighter GD,
+#: Nesterov a darker momentum, BFGS a darker Newton).
+COLORS = {
+    # optimizers
+    "gd": "#0072B2", "sgd": "#56B4E9", "momentum": "#E69F00", "nesterov": "#8C510A",
+    "rmsprop": "#009E73", "adam": "#CC79A7", "newton": "#D55E00", "bfgs": "#882255",
+    # a model and what it is compared with
+    "truth": "#000000",       # the true function, the exact value, the target a fit aims at
+    "data": "#7f7f7f",        # observations, samples, a histogram of draws
+    "model": "#D55E00",       # a fitted model, a prediction, an estimate
+    "train": "#0072B2",       # training loss or error
+    "test": "#D55E00",        # test or validation loss or error
+    "reference": "#555555",   # a bound, an asymptote, a predicted level (drawn dashed)
+    "minimum": "#F5C400",     # the minimizer of a loss surface (a star with a black edge)
+    "start": "#FFFFFF",       # a starting point (a white dot with a black edge)
+    # probability
+    "prior": "#56B4E9", "posterior": "#0072B2", "likelihood": "#009E73",
+    "target": "#7f7f7f",      # the distribution p we approximate
+    "approximation": "#E69F00",  # an approximating distribution q (variational, a fit)
+    "forward": "#0072B2",     # the forward-KL fit, argmin KL(p ‖ q)
+    "reverse": "#D55E00",     # the reverse-KL fit, argmin KL(q ‖ p)
+    "reconstruction": "#009E73", "kl": "#CC79A7",  # the two terms of the ELBO
+    # change of basis (the basis figure and explorer)
+    "old": "#7f7f7f", "new": "#0072B2", "vector": "#D55E00", "accent": "#009E73",
+}
+
+#: Colour maps by purpose: values (sequential), signed values (diverging, centred at 0),
+#: classes (categorical), grey images (digits, filters), and loss surfaces behind paths.
+CMAPS = {"sequential": "viridis", "diverging": "RdBu_r", "classes": "tab10", "image": "gray_r",
+         "surface": "Greys"}
+
+#: Width in inches of a figure that fills the text column (drawn at 100 px per inch, it fits the
+#: column, 688 px wide in the HTML book at 1280 px; a 390 px phone shows it at about half size).
+COLUMN_WIDTH = 6.6
+
+_STYLE = {
+    "figure.figsize": (5.5, 3.6),          # one panel: legible on a phone at half size
+    "figure.dpi": 100,                     # 1 inch = 100 CSS pixels on the page
+    "figure.constrained_layout.use": True,  # titles, labels and colour bars never overlap
+    "figure.facecolor": "white",           # opaque, so dark mode shows figures as drawn
+    "savefig.facecolor": "white",
+    "savefig.dpi": 200,                    # crisp PNGs when a figure is saved
+    "font.size": 11,
+    "axes.titlesize": 11,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    "figure.titlesize": 12,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "image.cmap": CMAPS["sequential"],
+}
 
 
-def _check_has(value, name: str, method: str, what: str) -> None:
-    if not callable(getattr(value, method, None)):
-        raise TypeError(f"{name} must be {what}; got {type(value).__name__}")
+def use_book_style(*, retina: bool = True) -> None:
+    """Apply the book's figure style to every later figure (``setup_notebook`` calls this).
+
+    Sizes and fonts legible at the column's width and on a phone, constrained layout (no
+    overlapping titles or labels), the Okabe–Ito colour cycle, opaque white backgrounds, and, in a
+    notebook, PNGs drawn at twice the resolution they are shown at (crisp on high-density screens,
+    about twice the bytes of a plain PNG; SVG would be larger for the scatter plots).
+
+    Parameters
+    ----------
+    retina : bool
+        Draw inline figures at double resolution (ignored outside IPython).
+    """
+    from cycler import cycler
+
+    retina = check_bool(retina, "retina")
+    mpl.rcParams.update({**_STYLE, "axes.prop_cycle": cycler(color=CYCLE)})
+    # a figure that asks for tight_layout() gets it, without a warning that it left constrained layout
+    warnings.filterwarnings("ignore", message="The figure layout has changed to tight", category=UserWarning)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    if get_ipython() is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("retina" if retina else "png")
 
 
-def use_book_style() -> None:
-    """Apply the book's matplotlib style (sizes, grid, colours) to every later figure."""
-    mpl.rcParams.update(
-        {
-            "figure.figsize": (6.0, 4.0),
-            "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "font.size": 11,
-            "axes.titlesize": 12,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "legend.frameon": False,
-            "image.cmap": "viridis",
-        }
-    )
+def figsize(ncols: int = 1, nrows: int = 1, *, aspect: float = 0.75, width: float | None = None) -> tuple:
+    """A figure size for ``ncols`` × ``nrows`` panels that fits the text column.
+
+    One panel gets the style's default width (legible on a phone); several panels share the
+    column's width, :data:`COLUMN_WIDTH`, so their fonts stay the size the style sets instead of
+    shrinking with a figure wider than the page.
+
+    Parameters
+    ----------
+    ncols, nrows : int
+        The grid of panels.
+    aspect : float
+        Height / width of one panel.
+    width : float, optional
+        The figure's width in inches (at most :data:`COLUMN_WIDTH`).
+
+    Returns
+    -------
+    tuple of (width, height) in inches, for ``plt.subplots(..., figsize=...)``.
+    """
+    ncols = check_int(ncols, "ncols", minimum=1)
+    nrows = check_int(nrows, "nrows", minimum=1)
+    aspect = check_positive(aspect, "aspect")
+    if width is None:
+        width = _STYLE["figure.figsize"][0] if ncols == 1 else COLUMN_WIDTH
+    width = check_positive(width, "width")
+    if width > COLUMN_WIDTH:
+        raise ValueError(f"width must be <= COLUMN_WIDTH = {COLUMN_WIDTH} inches (wider figures shrink "
+                         f"their text on the page); got {width}")
+    return (width, round(nrows * aspect * width / ncols + 0.15 * (nrows - 1), 2))
 
 
 def figure_png(fig, *, dpi: int = 90):
@@ -57,7 +172,7 @@ def figure_png(fig, *, dpi: int = 90):
 
     from IPython.display import Image
 
-    _check_has(fig, "fig", "savefig", "a matplotlib Figure")
+    check_callable(fig, "fig", "a matplotlib Figure", method="savefig")
     dpi = check_positive(dpi, "dpi")
     if dpi < 1:
         raise ValueError(f"dpi must be >= 1 (dots per inch); got {dpi}")
@@ -90,7 +205,7 @@ def animation_html(animation, alt: str, *, default_mode: str = "loop"):
 
     from IPython.display import HTML
 
-    _check_has(animation, "animation", "to_jshtml", "a matplotlib Animation")
+    check_callable(animation, "animation", "a matplotlib Animation", method="to_jshtml")
     if not isinstance(alt, str):
         raise TypeError(f"alt must be a string describing what the animation shows; got {type(alt).__name__}")
     if not alt.strip():
@@ -122,7 +237,7 @@ class BasisPlot:
     """
 
     def __init__(self, ax, v, new_basis, *, lim: float = 3.0, n_lines: int = 12) -> None:
-        _check_has(ax, "ax", "quiver", "a matplotlib Axes")
+        check_callable(ax, "ax", "a matplotlib Axes", method="quiver")
         self.v = as_vector(v, "v", size=2)
         self.lim = check_positive(lim, "lim")
         n_lines = check_int(n_lines, "n_lines", minimum=1)

@@ -1,6 +1,7 @@
 """Helpers for the tests of the built book: run jupyter-book, read the table of contents."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,61 @@ def toc_entries():
             entries.append(chapter["file"])
             entries += [section["file"] for section in chapter.get("sections", [])]
     return entries
+
+
+def chapter_numbers():
+    """The book's chapter numbers, as the HTML shows them: numbered parts count on across parts."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    numbers, n = {}, 0
+    for part in toc["parts"]:
+        if not part.get("numbered"):
+            continue
+        for chapter in part["chapters"]:
+            n += 1
+            numbers[chapter["file"]] = n
+    return numbers
+
+
+_LIST_MARKER = re.compile(r"\s{0,3}([-+*]|\d+[.)])\s")
+
+
+def list_markers_in_math(markdown: str) -> list[int]:
+    """Lines of Markdown that start like a list item while inside ``$...$`` or ``$$...$$``.
+
+    MyST ends the paragraph there and starts a list, so the reader sees raw TeX: ``$a`` and
+    ``- b$`` in two list items. Move the operator to the end of the line before.
+    """
+    found, state = [], None  # None, "$" or "$$"
+    fences = []  # open fences: "code" (skipped) or "directive" (its body is Markdown: ```{exercise})
+    for k, line in enumerate(markdown.split("\n")):
+        fence = line.lstrip()
+        if fence.startswith(("```", "~~~")):
+            info = fence.lstrip("`~").strip()
+            if info.startswith("{"):
+                fences.append("directive")
+            elif info or not fences:
+                fences.append("code")
+            else:
+                fences.pop()
+            continue
+        if fences and fences[-1] == "code":
+            continue
+        if state and _LIST_MARKER.match(line):
+            found.append(k)
+        i = 0
+        while i < len(line):
+            if line[i] == "\\":
+                i += 2
+                continue
+            if line[i] == "`" and state is None:  # inline code: skip to its end
+                end = line.find("`", i + 1)
+                i = len(line) if end < 0 else end + 1
+                continue
+            if line.startswith("$$", i):
+                state = None if state == "$$" else ("$$" if state is None else state)
+                i += 2
+                continue
+            if line[i] == "$":
+                state = None if state == "$" else ("$" if state is None else state)
+            i += 1
+    return found

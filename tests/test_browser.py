@@ -7,6 +7,11 @@ piece of math is typeset by MathJax without errors, every image loads, and every
 renders (with its figure, so the page is meaningful without a kernel). A full-page screenshot of
 one page per part is saved to ``_build/screenshots/`` for review.
 
+Every page is also read at 1280 px and at a phone's 390 px (issue 16): no raw TeX or Markdown table
+source in the rendered text, no display equation wider than its column without a scrollbar or running
+under its number, no code, output or figure cut off at the column's edge without a scrollbar, figures
+scaled without distortion, and one search control.
+
 Chromium comes from Debian (``apt-get install chromium``); Playwright never downloads a browser
 here. Without Chromium these tests are skipped, unless ``MLCOURSE_REQUIRE_BROWSER=1`` (set by
 ``.ci/run``) makes that a failure.
@@ -78,8 +83,9 @@ def browser():
 class Visit:
     """A page loaded in a fresh browser context, with what happened while loading it."""
 
-    def __init__(self, browser, url, *, color_scheme="light"):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme)
+    def __init__(self, browser, url, *, color_scheme="light", width=1280):
+        viewport = {"width": width, "height": 900}
+        self.context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
         self.blocked, self.console_errors, self.failed = [], [], []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -115,6 +121,92 @@ class Visit:
 
 def pages():
     return toc_entries() + EXTRA_PAGES
+
+#: What a reader must never meet on a page (checked in the browser, after MathJax has typeset).
+LAYOUT_PROBLEMS_JS = r"""() => {
+    const art = document.querySelector('article.bd-article');
+    if (!art) return {missing: true};
+    const style = getComputedStyle(art);
+    const box = art.getBoundingClientRect();
+    const right = box.right - parseFloat(style.paddingRight) + 2;   // the column's right edge
+    const out = {tex: [], tables: [], equations: [], scrolling: [], cut: [], distorted: [], search: 0};
+    const visible = e => {
+        const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+    };
+    const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+    const scrollsBetween = (e) => {  // a scroll container between e and the article
+        for (let n = e.parentElement; n && n !== art; n = n.parentElement) if (scrolls(n)) return true;
+        return false;
+    };
+    const where = e => (e.closest('section[id]') || art).id + ': ' + e.textContent.trim().slice(0, 60);
+    // raw TeX or table source in the rendered text (code, math and outputs' <pre> excluded)
+    const tex = /\\(?:[a-zA-Z]{2,}|[{}()\[\]])|\$[^\s$]|[\^_]\{/;
+    const table = /\|\s*:?[-—–]+:?\s*\|\s*:?[-—–]+:?\s*\|/;  // (Sphinx turns --- into an em dash)
+    for (const e of art.querySelectorAll('p, li, td, th, dt, dd, h1, h2, h3, h4, figcaption')) {
+        const copy = e.cloneNode(true);
+        copy.querySelectorAll('pre, code, script, style, mjx-container, .headerlink, ul, ol, p')
+            .forEach(n => n.remove());
+        const text = copy.textContent;
+        if (tex.test(text)) out.tex.push(where(e));
+        if (table.test(text)) out.tables.push(where(e));
+    }
+    // display equations: inside the column, scrolling when wider, never under their number
+    for (const d of art.querySelectorAll('div.math')) {
+        if (!visible(d)) continue;
+        const m = d.querySelector('mjx-container');
+        if (!m) continue;
+        const number = d.querySelector('span.eqno');
+        const name = (d.id || '') + ' ' + (number ? number.childNodes[0].textContent.trim() : '');
+        if (d.getBoundingClientRect().right > right && !scrollsBetween(d))
+            out.equations.push(name + ': wider than the column');
+        if (m.scrollWidth > m.clientWidth + 1) {
+            if (!scrolls(m)) out.equations.push(name + ': cut off without a scrollbar');
+            else out.scrolling.push(name);
+        }
+        const eqno = d.querySelector('span.eqno'), math = m.querySelector('mjx-math');
+        if (eqno && math) {
+            const a = eqno.getBoundingClientRect(), mb = m.getBoundingClientRect();
+            const b = math.getBoundingClientRect();
+            const left = Math.max(b.left, mb.left), rgt = Math.min(b.right, mb.right);  // visible part
+            if (a.left < rgt - 1 && left < a.right - 1 && a.top < b.bottom && b.top < a.bottom)
+                out.equations.push(name + ': runs under its number');
+        }
+    }
+    // code, outputs, tables and figures: inside the column or in a scroll container
+    for (const e of art.querySelectorAll('pre, table, img, figure, .cell_output > .output, iframe')) {
+        if (!visible(e) || e.closest('mjx-container')) continue;
+        if (e.getBoundingClientRect().right > right && !scrollsBetween(e))
+            out.cut.push(e.tagName + ' ' + where(e));
+        else if (e.tagName === 'PRE' && e.scrollWidth > e.clientWidth + 1 && !scrolls(e))
+            out.cut.push('PRE clipped ' + where(e));
+    }
+    for (const img of art.querySelectorAll('img')) {
+        if (!visible(img) || !img.naturalWidth) continue;
+        const shown = img.clientWidth / img.clientHeight, natural = img.naturalWidth / img.naturalHeight;
+        if (Math.abs(shown / natural - 1) > 0.03) out.distorted.push(img.alt.slice(0, 60));
+    }
+    out.search = [...document.querySelectorAll('.search-button-field, .search-button, form.bd-search')]
+        .filter(visible).length;
+    return out;
+}"""
+
+
+def assert_reads_well(page, entry, width):
+    found = page.evaluate(LAYOUT_PROBLEMS_JS)
+    assert not found.get("missing"), f"{entry}: no article on the page"
+    at = f"{entry} at {width} px"
+    assert not found["tex"], f"{at}: raw TeX in the text (a math line starting with + or -?): {found['tex']}"
+    assert not found["tables"], f"{at}: a Markdown table shown as source: {found['tables']}"
+    assert not found["equations"], f"{at}: display equations: {found['equations']}"
+    if width >= 1280:  # on a phone a long equation may scroll; on a desktop it is broken into lines
+        assert not found["scrolling"], (
+            f"{at}: display equations wider than the column (break them with aligned): {found['scrolling']}"
+        )
+    assert not found["cut"], f"{at}: cut off at the column's edge: {found['cut']}"
+    assert not found["distorted"], f"{at}: figures scaled out of shape: {found['distorted']}"
+    assert found["search"] == 1, f"{at}: {found['search']} search controls visible (want one)"
+
 
 
 @pytest.mark.parametrize("entry", pages())
@@ -169,6 +261,18 @@ def test_page_in_the_browser(browser, site, entry):
                 assert rendered["figures"] + rendered["animations"] >= 1, (
                     f"{entry}: controls render, but without a kernel the page shows no figure or animation"
                 )
+        if entry not in EXTRA_PAGES:
+            assert_reads_well(page, entry, 1280)
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("entry", toc_entries())
+def test_page_on_a_phone(browser, site, entry):
+    """The same page on a 390 px wide phone screen."""
+    visit = Visit(browser, f"{site}/{entry}.html", width=390)
+    try:
+        assert_reads_well(visit.page, entry, 390)
     finally:
         visit.close()
 

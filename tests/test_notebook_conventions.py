@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from book_helpers import chapter_numbers, list_markers_in_math
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -170,3 +171,120 @@ def test_table_of_contents_matches_the_notebooks():
     listed_notebooks = {ROOT / f"{entry}.ipynb" for entry in listed}
     missing = [name(p) for p in NOTEBOOKS if p not in listed_notebooks]
     assert not missing, f"notebooks not in _toc.yml (the book would not show them): {missing}"
+
+
+# --- the reading standard (issue 16; see /work/notes/READING_STANDARD.md) ---------------------------
+
+STYLE_OVERRIDES = re.compile(r"rcParams|plt\.style|matplotlib\.rc\(|\bmpl\.rc\(|plt\.rc\(|InlineBackend|"
+                             r"set_matplotlib_formats")
+HEX_COLOUR = re.compile(r"""["']#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?["']""")
+FIGSIZE_WIDTH = re.compile(r"figsize=\(\s*([\d.]+)\s*,")
+#: figures wider than plotting.COLUMN_WIDTH still to be redrawn (counts may only go down; remove
+#: a notebook's entry when its figures fit: plotting.figsize(ncols, nrows))
+WIDE_FIGURES_LEFT = {
+    "book/foundations/derivatives_and_integrals.ipynb": 1,
+    "book/foundations/learning_as_optimization.ipynb": 1,
+    "book/foundations/taylor_and_newton.ipynb": 1,
+    "book/foundations/vectors_and_matrices.ipynb": 1,
+    "book/foundations/what_is_learning.ipynb": 4,
+    "book/generative/autoencoders.ipynb": 2,
+    "book/generative/latent_variables.ipynb": 2,
+    "book/generative/vae.ipynb": 5,
+    "book/generative/variational_inference.ipynb": 1,
+    "book/neural_networks/activations.ipynb": 2,
+    "book/neural_networks/convolutional_networks.ipynb": 2,
+    "book/neural_networks/feedforward_and_backprop.ipynb": 1,
+    "book/neural_networks/regularization_and_bias_variance.ipynb": 2,
+    "book/optimization/adam.ipynb": 2,
+    "book/optimization/gradient_descent.ipynb": 2,
+    "book/optimization/momentum.ipynb": 2,
+    "book/optimization/playground.ipynb": 1,
+    "book/optimization/sgd.ipynb": 1,
+    "book/statistics/kl_asymmetry.ipynb": 2,
+    "book/statistics/pca_ica.ipynb": 2,
+    "book/statistics/umap.ipynb": 2,
+    "book/theory/explicit_regularization.ipynb": 2,
+    "book/theory/implicit_bias.ipynb": 2,
+    "book/theory/neural_tangent_kernel.ipynb": 2,
+    "book/theory/sgd_implicit_regularization.ipynb": 2,
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
+def test_figures_use_the_book_style(path):
+    """The style comes from setup_notebook only, and colours from plotting.COLORS, not hex strings."""
+    from mlcourse.plotting import COLUMN_WIDTH
+
+    wide = 0
+    for i, cell in enumerate(code_cells(load(path))):
+        text = source(cell)
+        where = f"{name(path)}: rule 'one figure style' (code cell {i})"
+        assert not STYLE_OVERRIDES.search(text), (
+            f"{where}: sets matplotlib's style itself; setup_notebook applies the book's style"
+        )
+        assert not HEX_COLOUR.search(text), (
+            f"{where}: a hex colour; use mlcourse.plotting.COLORS[<concept>] (one colour per concept)"
+        )
+        wide += sum(float(w) > COLUMN_WIDTH for w in FIGSIZE_WIDTH.findall(text))
+    allowed = WIDE_FIGURES_LEFT.get(name(path), 0)
+    assert wide <= allowed, (
+        f"{name(path)}: rule 'figures fit the column': {wide} figures wider than {COLUMN_WIDTH} in "
+        f"(at most {allowed} left from before); use figsize=plotting.figsize(ncols, nrows)"
+    )
+
+
+def _markdown_sources():
+    for path in NOTEBOOKS:
+        for i, cell in enumerate(load(path)["cells"]):
+            if cell["cell_type"] == "markdown":
+                yield f"{name(path)} (cell {i})", source(cell)
+    for path in sorted(BOOK.rglob("*.md")):
+        yield name(path), path.read_text(encoding="utf-8")
+
+
+def test_no_line_inside_math_starts_like_a_list_item():
+    """Such a line ends the paragraph and starts a list: the page shows raw TeX."""
+    bad = []
+    for where, text in _markdown_sources():
+        lines = text.split("\n")
+        bad += [f"{where}: {lines[k][:60]!r}" for k in list_markers_in_math(text)]
+    assert not bad, (
+        "lines inside $...$ that start with '+ ', '- ', '* ' or '1. ' (end the line before with the "
+        "operator instead):\n" + "\n".join(bad)
+    )
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "errata" in p.parts], ids=name)
+def test_errata_are_numbered_by_the_chapters_they_correct(path):
+    numbers = chapter_numbers()
+    entries = 0
+    for i, cell in enumerate(load(path)["cells"]):
+        text = source(cell)
+        if cell["cell_type"] != "markdown" or not text.startswith("## "):
+            continue
+        entries += 1
+        heading = re.match(r"## Chapter (\d+): ", text)
+        assert heading, f"{name(path)} (cell {i}): an erratum's heading starts 'Chapter N: '"
+        links = re.findall(r"\]\(((?:\.\./)+)([a-z_]+/[a-z_]+)\.ipynb\)", text)
+        assert links, f"{name(path)} (cell {i}): an erratum links to the chapter that teaches it"
+        chapter = f"book/{links[0][1]}"
+        assert numbers.get(chapter) == int(heading.group(1)), (
+            f"{name(path)} (cell {i}): 'Chapter {heading.group(1)}' but it links to {chapter}, "
+            f"chapter {numbers.get(chapter)}"
+        )
+    assert entries, f"{name(path)}: no entries"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "appendices" not in p.parts], ids=name)
+def test_check_cells_fold_their_code_away(path):
+    """Every cell that only prints check verdicts is tagged hide-input (or show-input on purpose)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tag_cells", ROOT / "tools" / "tag_cells.py")
+    tag_cells = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tag_cells)
+    untagged = tag_cells.check_cells(load(path))
+    assert not untagged, (
+        f"{name(path)}: rule 'checks fold their code away': cells {untagged} only check; run "
+        "'python tools/tag_cells.py --write' (or tag one 'show-input' when its code is what the text teaches)"
+    )
