@@ -35,6 +35,10 @@ class Autoencoder(nn.Module):
         The encoder's nonlinearity; "identity" gives the linear autoencoder.
     dtype : torch.dtype
         float32 to train fast, float64 for the exact comparison with PCA.
+    bias : bool
+        With biases b_e, b_d (the default). Without them every reconstruction lies in a subspace
+        through the origin, and a linear autoencoder learns the top eigenvectors of the uncentred
+        second moment (1/n) Σ xᵢxᵢᵀ instead of PCA's subspace.
     seed : int
         Seed of the initial weights (torch's global generator is left as it was).
 
@@ -48,6 +52,7 @@ class Autoencoder(nn.Module):
         *,
         activation: str = "identity",
         dtype: torch.dtype = torch.float32,
+        bias: bool = True,
         seed: int = 0,
     ):
         super().__init__()
@@ -57,12 +62,15 @@ class Autoencoder(nn.Module):
         if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
             raise TypeError(f"dtype must be a floating-point torch.dtype (torch.float32 or torch.float64); "
                             f"got {dtype!r}")
+        if not isinstance(bias, (bool, np.bool_)):
+            raise TypeError(f"bias must be True or False; got {type(bias).__name__}")
+        self.bias = bool(bias)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(check_int(seed, "seed", minimum=0))
             self.encoder = nn.Sequential(
-                nn.Linear(n_features, n_code, dtype=dtype), _ACTIVATIONS[activation]()
+                nn.Linear(n_features, n_code, bias=self.bias, dtype=dtype), _ACTIVATIONS[activation]()
             )
-            self.decoder = nn.Linear(n_code, n_features, dtype=dtype)
+            self.decoder = nn.Linear(n_code, n_features, bias=self.bias, dtype=dtype)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code h = f(x), shape (n, n_code)."""

@@ -17,6 +17,8 @@ from ._validate import as_array, as_generator, as_matrix, as_vector, check_int, 
 
 __all__ = ["SimpleUMAP", "SmoothKNN", "find_ab_params", "fuzzy_union", "knn", "membership_strengths",
            "smooth_knn_dist"]
+# attraction_coefficient, repulsion_coefficient, cross_entropy and cross_entropy_gradient (the
+# layout's loss and its gradient) join __all__ once tests/test_bad_input.py has rows for them.
 
 #: umap-learn's constants: bisection tolerance and the floor of σ relative to the mean distance.
 SMOOTH_K_TOLERANCE = 1e-5
@@ -223,6 +225,122 @@ def find_ab_params(spread: float = 1.0, min_dist: float = 0.1) -> tuple[float, f
     return float(a), float(b)
 
 
+def attraction_coefficient(d2, a: float, b: float) -> np.ndarray:
+    """``c`` with ``∂(-log qᵢⱼ)/∂yᵢ = c · (yᵢ - yⱼ)``: the pull of an edge, as a function of ``s = d²``.
+
+    With ``q = 1 / (1 + a s^b)`` and ``s = ‖yᵢ - yⱼ‖²``, ``-log q = log(1 + a s^b)``, whose derivative
+    in ``s`` is ``ab s^{b-1} / (1 + a s^b)``; the chain rule through ``∂s/∂yᵢ = 2(yᵢ - yⱼ)`` gives
+
+    ``c(s) = 2ab s^{b-1} / (1 + a s^b)``.
+
+    The layout moves ``yᵢ`` by ``-α c (yᵢ - yⱼ)``. Derived and checked (sympy, central differences)
+    in the chapter *UMAP*.
+
+    Parameters
+    ----------
+    d2 : float or array
+        Squared distances ``s`` in the embedding (> 0 where ``b < 1``).
+    a, b : float
+        The parameters of the low-dimensional similarity curve (:func:`find_ab_params`).
+    """
+    s = np.asarray(d2, dtype=np.float64)
+    # [math]
+    return 2.0 * a * b * s ** (b - 1.0) / (1.0 + a * s**b)
+    # [/math]
+
+
+def repulsion_coefficient(d2, a: float, b: float, eps: float = 0.0) -> np.ndarray:
+    """``c`` with ``∂(-log(1 - qᵢₖ))/∂yᵢ = c · (yᵢ - yₖ)``: the push of a non-edge, negative.
+
+    ``-log(1 - q) = log(1 + a s^b) - log a - b log s``, whose derivative in ``s`` is
+    ``-b / (s (1 + a s^b))``; with the chain rule,
+
+    ``c(s) = -2b / (s (1 + a s^b))``.
+
+    ``eps`` is umap-learn's regulariser (0.001 in its layout): ``s`` in the first factor becomes
+    ``eps + s``, so that two points that coincide get a finite push. With ``eps = 0`` (default)
+    this is the exact gradient.
+
+    Parameters
+    ----------
+    d2 : float or array
+        Squared distances ``s`` in the embedding.
+    a, b : float
+        The parameters of the low-dimensional similarity curve.
+    eps : float
+        Added to ``s`` in the denominator (0: exact).
+    """
+    s = np.asarray(d2, dtype=np.float64)
+    # [math]
+    return -2.0 * b / ((eps + s) * (1.0 + a * s**b))
+    # [/math]
+
+
+def _check_layout_args(Y, P) -> tuple[np.ndarray, np.ndarray]:
+    Y = as_matrix(Y, "Y")
+    P = P.toarray() if sparse.issparse(P) else as_matrix(P, "P")
+    n = Y.shape[0]
+    if P.shape != (n, n):
+        raise ValueError(f"P must be a square matrix with one row per point of Y, shape ({n}, {n}); "
+                         f"got shape {P.shape}")
+    if np.any(P < 0) or np.any(P > 1):
+        raise ValueError("P must hold membership strengths in [0, 1]")
+    return Y, np.asarray(P, dtype=np.float64)
+
+
+def cross_entropy(Y, P, a: float, b: float) -> float:
+    """The layout's loss ``C(Y) = Σ_{i≠j} [-pᵢⱼ log qᵢⱼ - (1 - pᵢⱼ) log(1 - qᵢⱼ)]``, exactly.
+
+    This is the fuzzy cross-entropy between the graph ``P`` and the embedding's similarities
+    ``qᵢⱼ = 1 / (1 + a ‖yᵢ - yⱼ‖^{2b})``, without the terms ``p log p + (1 - p) log(1 - p)`` that do
+    not depend on ``Y``. It sums over all ``n(n - 1)`` ordered pairs, so it is for small ``n``
+    (the layout estimates its gradient by sampling instead). Points must be distinct.
+
+    Parameters
+    ----------
+    Y : array of shape (n_samples, n_components)
+    P : array or sparse matrix of shape (n_samples, n_samples), entries in [0, 1]
+    a, b : float
+    """
+    Y, P = _check_layout_args(Y, P)
+    diff = Y[:, None, :] - Y[None, :, :]
+    s = np.einsum("ijc,ijc->ij", diff, diff)
+    off = ~np.eye(len(Y), dtype=bool)
+    log1p_as = np.log1p(a * s[off] ** b)                  # -log q
+    log_one_minus_q = np.log(a) + b * np.log(s[off]) - log1p_as   # log(1 - q)
+    return float(np.sum(P[off] * log1p_as - (1.0 - P[off]) * log_one_minus_q))
+
+
+def cross_entropy_gradient(Y, P, a: float, b: float) -> np.ndarray:
+    """The exact gradient of :func:`cross_entropy` with respect to the embedding ``Y``.
+
+    ``∂C/∂yᵢ = Σ_{j≠i} [(pᵢⱼ + pⱼᵢ) c_att(sᵢⱼ) + (2 - pᵢⱼ - pⱼᵢ) c_rep(sᵢⱼ)] (yᵢ - yⱼ)``, with the
+    coefficients of :func:`attraction_coefficient` and :func:`repulsion_coefficient` (each ordered
+    pair appears twice in ``C``; for a symmetric ``P`` the bracket is ``2[p c_att + (1 - p) c_rep]``).
+    The layout's sampled steps are a stochastic estimate of ``-∇C``, clipped and with umap-learn's
+    ``eps``; the chapter *UMAP* derives this gradient with sympy and checks it against central
+    differences.
+
+    Returns
+    -------
+    array of shape (n_samples, n_components)
+    """
+    Y, P = _check_layout_args(Y, P)
+    # [math]
+    diff = Y[:, None, :] - Y[None, :, :]                 # yᵢ - yⱼ, shape (n, n, d)
+    s = np.einsum("ijc,ijc->ij", diff, diff)             # sᵢⱼ = ‖yᵢ - yⱼ‖²
+    # [/math]
+    np.fill_diagonal(s, 1.0)                             # the diagonal is masked out below
+    # [math]
+    both = P + P.T                                       # pᵢⱼ + pⱼᵢ: each pair appears twice in C
+    G = both * attraction_coefficient(s, a, b) + (2.0 - both) * repulsion_coefficient(s, a, b)
+    # [/math]
+    np.fill_diagonal(G, 0.0)                             # no term for j = i
+    # [math]
+    return np.einsum("ij,ijc->ic", G, diff)              # Σⱼ Gᵢⱼ (yᵢ - yⱼ)
+    # [/math]
+
+
 def _spectral_init(P: sparse.csr_matrix, n_components: int, rng: np.random.Generator) -> np.ndarray | None:
     """Eigenvectors of the normalised graph Laplacian for the smallest non-trivial eigenvalues.
 
@@ -397,7 +515,7 @@ class SimpleUMAP:
             diff = Y[i] - Y[j]
             d2 = np.einsum("ij,ij->i", diff, diff)
             with np.errstate(divide="ignore", invalid="ignore"):
-                coeff = -2.0 * a * b * d2 ** (b - 1.0) / (a * d2**b + 1.0)
+                coeff = -attraction_coefficient(d2, a, b)          # step = -gradient
             coeff[d2 == 0.0] = 0.0
             step_attract = np.clip(coeff[:, None] * diff, -4.0, 4.0) * alpha
             delta = np.zeros_like(Y)
@@ -412,7 +530,7 @@ class SimpleUMAP:
                 k_neg = rng.integers(0, n, size=i_neg.size)
                 diff = Y[i_neg] - Y[k_neg]
                 d2 = np.einsum("ij,ij->i", diff, diff)
-                coeff = 2.0 * gamma * b / ((0.001 + d2) * (a * d2**b + 1.0))
+                coeff = -gamma * repulsion_coefficient(d2, a, b, eps=0.001)
                 step_repulse = np.where((d2 > 0.0)[:, None], np.clip(coeff[:, None] * diff, -4.0, 4.0), 0.0)
                 step_repulse[i_neg == k_neg] = 0.0
                 step_repulse *= alpha

@@ -104,8 +104,10 @@ def gaussian_kl(mu0, sigma0, mu1, sigma1):
     for name in ("sigma0", "sigma1"):
         if np.any(a[name] <= 0):
             raise ValueError(f"{name} must be positive (a standard deviation); got {a[name]}")
+    # [math]
     m0, s0, m1, s1 = a["mu0"], a["sigma0"], a["mu1"], a["sigma1"]
     return np.log(s1 / s0) + (s0**2 + (m0 - m1) ** 2) / (2 * s1**2) - 0.5
+    # [/math]
 
 
 # --- the conjugate model ----------------------------------------------------------------------------
@@ -367,6 +369,7 @@ def metropolis_hastings(
     log_probs = np.empty(n_steps + 1)
     accepted = np.zeros(n_steps, dtype=bool)
     samples[0], log_probs[0] = x, current
+    # [math]
     steps = step_size * rng.standard_normal((n_steps, x.size))
     log_u = np.log(rng.uniform(size=n_steps))
     for t in range(n_steps):
@@ -375,6 +378,7 @@ def metropolis_hastings(
         if log_u[t] < candidate - current:  # a NaN candidate is never accepted
             x, current, accepted[t] = proposal, candidate, True
         samples[t + 1], log_probs[t + 1] = x, current
+    # [/math]
     return MHResult(samples, log_probs, accepted, float(accepted.mean()))
 
 
@@ -398,17 +402,37 @@ class VIResult(NamedTuple):
     diverged: bool
 
 
+def _renamed(value, default, old_value, name: str, old_name: str):
+    """The value of a renamed keyword argument and the name to report it under.
+
+    ``old_value`` is what the caller passed under the deprecated ``old_name`` (None if nothing);
+    it still works, with a DeprecationWarning that names the new argument.
+    """
+    if old_value is None:
+        return value, name
+    if value != default:
+        raise TypeError(f"fit_gaussian_vi got both {name} and its deprecated name {old_name}; pass only "
+                        f"{name}")
+    import warnings
+
+    warnings.warn(f"fit_gaussian_vi's {old_name} is deprecated: it is where Q starts, not the prior's "
+                  f"{old_name}; use {name} instead", DeprecationWarning, stacklevel=3)
+    return old_value, old_name
+
+
 def fit_gaussian_vi(
     log_joint: Callable,
     grad_log_joint: Callable,
     *,
-    m0: float = 0.0,
-    s0: float = 1.0,
+    m_init: float = 0.0,
+    s_init: float = 1.0,
     lr: float = 0.05,
     n_steps: int = 2000,
     n_samples: int = 8,
     tol: float = 1e-2,
     rng: np.random.Generator,
+    m0: float | None = None,
+    s0: float | None = None,
 ) -> VIResult:
     """Fit Q = N(m, s²) to a posterior by maximising the ELBO with reparameterized gradients.
 
@@ -420,8 +444,8 @@ def fit_gaussian_vi(
     ----------
     log_joint, grad_log_joint : callable
         log P(x, z) and its derivative in z, vectorised over an array of z.
-    m0, s0 : float
-        Starting Q.
+    m_init, s_init : float
+        Where the fit starts: Q = N(m_init, s_init²) at step 0 (not the prior's m₀, s₀).
     lr : float
         Step size; step t uses lr / (1 + t/100) (a Robbins–Monro schedule).
     n_steps : int
@@ -431,6 +455,9 @@ def fit_gaussian_vi(
     tol : float
         Convergence tolerance on the relative change of the averaged iterates.
     rng : numpy.random.Generator
+    m0, s0 : float, optional
+        Deprecated names of ``m_init`` and ``s_init`` (they read like the prior's m₀, s₀); they
+        still work, with a DeprecationWarning.
 
     Notes
     -----
@@ -441,8 +468,10 @@ def fit_gaussian_vi(
     """
     check_callable(log_joint, "log_joint", "a function z -> log P(x, z)")
     check_callable(grad_log_joint, "grad_log_joint", "a function z -> d/dz log P(x, z)")
-    m = float(as_float_array(m0, "m0", ndim=0))
-    log_s = math.log(check_positive(s0, "s0"))
+    m_init, m_name = _renamed(m_init, 0.0, m0, "m_init", "m0")
+    s_init, s_name = _renamed(s_init, 1.0, s0, "s_init", "s0")
+    m = float(as_float_array(m_init, m_name, ndim=0))
+    log_s = math.log(check_positive(s_init, s_name))
     lr = check_positive(lr, "lr")
     n_steps = check_int(n_steps, "n_steps", minimum=4)
     n_samples = check_int(n_samples, "n_samples", minimum=1)
@@ -453,6 +482,7 @@ def fit_gaussian_vi(
     elbos = np.full(n_steps, np.nan)
     diverged = False
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned about
+        # [math]
         for t in range(n_steps):
             s = math.exp(log_s)
             eps = rng.standard_normal(n_samples)
@@ -462,6 +492,7 @@ def fit_gaussian_vi(
             step = lr / (1 + t / 100)
             m += step * float(np.mean(g))
             log_s += step * (float(np.mean(g * eps)) * s + 1)
+            # [/math]
             if not (np.isfinite(m) and np.isfinite(log_s)) or log_s > 700:
                 diverged = True
                 history = history[: t + 2]

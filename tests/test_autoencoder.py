@@ -12,15 +12,6 @@ from mlcourse import data
 pytestmark = pytest.mark.generative
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny networks train faster (and identically) on one thread than fighting for shared cores."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def digits_subset():
     return data.digits().X[:300]
@@ -58,6 +49,22 @@ def test_principal_angles_match_scipy():
 
 
 @pytest.mark.slow
+def test_without_biases_the_linear_autoencoder_spans_the_uncentred_top_eigenvectors(digits_subset):
+    """No biases: the plane must pass through the origin, so the best one is spanned by the top
+    eigenvectors of the second moment (1/n) Σ xxᵀ (not the covariance), and the loss is the rest."""
+    X, k = digits_subset, 2
+    model = ae.Autoencoder(64, k, dtype=torch.float64, bias=False, seed=0)
+    assert model.encoder[0].bias is None and model.decoder.bias is None
+    result = ae.train_autoencoder(model, X, optimizer="lbfgs", lr=1.0, n_epochs=40, tol=1e-12)
+    eigenvalues, eigenvectors = np.linalg.eigh(X.T @ X / len(X))
+    W = model.decoder.weight.detach().numpy()
+    assert np.max(ae.principal_angles(W, eigenvectors[:, -k:])) < 2e-3
+    pca = PCA(n_components=k, svd_solver="full").fit(X).components_.T
+    assert np.max(ae.principal_angles(W, pca)) > 1.0  # the mean image takes one direction
+    np.testing.assert_allclose(result.reconstruction[-1], eigenvalues[:-k].sum(), rtol=1e-4)
+
+
+@pytest.mark.slow
 def test_sparsity_penalty_makes_codes_sparser(digits_subset):
     X = digits_subset
 
@@ -81,6 +88,7 @@ def test_sparsity_penalty_is_the_l1_norm():
 BAD_INPUTS = [
     (lambda: ae.Autoencoder(64, 0), ValueError, r"n_code must be >= 1"),
     (lambda: ae.Autoencoder(64, 2, activation="swish"), ValueError, r"activation must be one of"),
+    (lambda: ae.Autoencoder(64, 2, bias="no"), TypeError, r"bias must be True or False"),
     (
         lambda: ae.train_autoencoder(ae.Autoencoder(3, 1), np.zeros((5, 4))),
         ValueError,

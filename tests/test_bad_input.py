@@ -154,6 +154,15 @@ def rule_exemption(target) -> str | None:
 #: Public callables without rows that no rule covers, and why.
 EXEMPT = {
     "mlcourse.check.CheckFailed": "the exception a failed check raises; it takes a message, not data",
+    "mlcourse.interactive.ExplorerError": "the exception a failing frame raises; it takes a message",
+    "mlcourse.edition.Book.find": "looks up a label the converter read from the book itself; a missing "
+    "label is a ValueError naming the notebook (tests/test_reader_edition.py)",
+    "mlcourse.interactive.Slider.text": "formats one of the slider's own values for its readout",
+    "mlcourse.interactive.Choice.text": "names one of the drop-down's own values for its readout",
+    "mlcourse.interactive.Explorer.draw": "redraws for the explorer's own control values; a failing "
+    "update is reported as ExplorerError naming the values (tests/test_interactive.py)",
+    "mlcourse.interactive.Explorer.set": "takes control names as keywords; unknown names and values "
+    "off the grid are refused in tests/test_interactive.py",
     "mlcourse.check.feedback": "the reader's self-check: a bad key or answer is its verdict, never an "
     "exception (tests/test_check.py, tests/test_exercise_feedback.py)",
     "mlcourse.exercises._core.judge": "judges any answer a reader gives and never raises on it "
@@ -163,7 +172,8 @@ EXEMPT = {
     "mlcourse.nn.layers.Layer.forward": "abstract (NotImplementedError); each concrete layer has rows",
     "mlcourse.nn.layers.Layer.backward": "abstract (NotImplementedError); each concrete layer has rows",
     "mlcourse.optim.batch.simulate": "run_many's inner loop, documented as unvalidated (callers validate)",
-    "mlcourse.optim.batch.simulate_mixed": "a fused inner loop, documented as unvalidated (callers validate)",
+    "mlcourse.optim.batch.simulate_mixed": "simulate with one group per kind, documented as unvalidated "
+    "(callers validate)",
 }
 
 
@@ -178,7 +188,6 @@ class Call(NamedTuple):
     fn: Callable  #: called as fn(**arguments); self is an argument of a method
     good: Callable[[], dict]  #: fresh good arguments
     raises: tuple  #: documented outcomes besides ValueError and TypeError (the fuzz test allows them)
-    fuzz_xfail: str | None  #: why the fuzz test is expected to fail on this callable, if it is
 
 
 class Bad(NamedTuple):
@@ -215,7 +224,6 @@ def api(
     *bad,
     via: Callable | None = None,
     raises: tuple = (),
-    fuzz_xfail: str | None = None,
 ) -> None:
     """Register how to call ``target`` and the rows of its bad arguments.
 
@@ -226,7 +234,7 @@ def api(
     key = key_of(target)
     assert key not in CALLS, f"{key} is in the table twice"
     fn = via or (getattr(*target) if isinstance(target, tuple) else target)
-    CALLS[key] = Call(key, target, fn, good, raises, fuzz_xfail)
+    CALLS[key] = Call(key, target, fn, good, raises)
     ROWS.extend((key, row) for row in _flatten(bad))
 
 
@@ -496,6 +504,7 @@ api(
     mlcourse.show_source,
     lambda: {"obj": linalg.inner},
     Bad("obj", 42, TypeError, must("obj", "be a function")),
+    flag("full"),
 )
 
 # mlcourse.autoencoder
@@ -1225,7 +1234,7 @@ api(
     NOT_A_NETWORK,
     NOT_A_LOSS,
     training_data(),
-    positive("eps"),
+    positive("h"),
     tolerances(),
     raises=(check.CheckFailed,),
 )
@@ -1237,11 +1246,11 @@ api(
 )
 api(
     nn.numerical_gradient,
-    lambda: {"f": lambda: 1.0, "x": np.ones(3), "eps": 1e-6},
+    lambda: {"f": lambda: 1.0, "x": np.ones(3), "h": 1e-6},
     function("f"),
     Bad("x", [1.0, 2.0], TypeError, must("x", "be a float64 numpy array")),
     Bad("x", np.ones(3, dtype=np.float32), TypeError, must("x", "be a float64 numpy array")),
-    positive("eps"),
+    positive("h"),
 )
 api(nn.polynomial_fit_predict, lambda: {"degree": 2}, integer("degree", 0))
 api(
@@ -1251,7 +1260,7 @@ api(
         "f": np.sin,
         "x_train": np.linspace(0, 1, 5),
         "x_test": np.array([0.5]),
-        "noise": 0.1,
+        "sigma": 0.1,
         "n_datasets": 3,
         "rng": rng(),
     },
@@ -1259,7 +1268,7 @@ api(
     function("f"),
     vector("x_train", 5),
     vector("x_test", 1),
-    positive("noise", zero=True),
+    positive("sigma", zero=True),
     integer("n_datasets", 2),
     generator(),
 )
@@ -1400,34 +1409,26 @@ api(
 )
 
 # mlcourse.optim.plane
-api(plane.gd_step, lambda: {"lr": 0.1}, positive("lr"))
-for fn in (plane.momentum_step, plane.nesterov_step):
-    api(fn, lambda: {"lr": 0.1, "beta": 0.9}, positive("lr"), beta("beta"))
-api(
-    plane.rmsprop_step,
-    lambda: {"lr": 0.1, "alpha": 0.99, "eps": 1e-8},
-    positive("lr"),
-    beta("alpha"),
-    positive("eps"),
-)
-api(
-    plane.adam_step,
-    lambda: {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
-    positive("lr"),
-    beta("beta1"),
-    beta("beta2"),
-    positive("eps"),
-)
 api(
     plane.path,
     lambda: {
-        "step": plane.gd_step(0.1),
+        "kind": "adam",
+        "hyperparameters": {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
         "partials": lambda x, y: (2 * x, 2 * y),
         "start": [1.0, 1.0],
         "n_steps": 3,
         "max_norm": 10.0,
     },
-    function("step"),
+    one_of("kind", "sgd"),
+    Bad("hyperparameters", [0.1], TypeError, must("hyperparameters", "be a dict")),
+    Bad("hyperparameters", {"beta1": 0.9}, TypeError, r"adam needs lr", named="lr"),
+    Bad("hyperparameters", {"lr": 0.1, "beta": 0.9}, TypeError, r"got unexpected \['beta'\]"),
+    Bad("hyperparameters", {"lr": -0.1}, ValueError, must("lr", "be > 0"), named="lr"),
+    Bad("hyperparameters", {"lr": 0.1, "beta1": 1.0}, ValueError, must("beta1", r"be in \[0, 1\)"),
+        named="beta1"),
+    Bad("hyperparameters", {"lr": 0.1, "beta2": "0.9"}, TypeError, must("beta2", "be a real number"),
+        named="beta2"),
+    Bad("hyperparameters", {"lr": 0.1, "eps": 0.0}, ValueError, must("eps", "be > 0"), named="eps"),
     function("partials"),
     vector("start", 2),
     integer("n_steps", 0),
@@ -1570,6 +1571,25 @@ api(
     Bad("errors", np.ones(4), ValueError, r"errors needs at least 3 entries after start=2"),
     integer("start", 1),
     flag("polynomial"),
+)
+
+# mlcourse.reading (issue 16)
+api(
+    mlcourse.glue,
+    lambda: {"name": "rate", "value": 0.5, "fmt": ".2f"},
+    Bad("name", 3, TypeError, must("name", "be a string")),
+    Bad("name", "a:b", ValueError, must("name", "start with a letter")),
+    Bad("fmt", 3, TypeError, must("fmt", "be a format spec")),
+)
+api(plotting.use_book_style, lambda: {"retina": False}, flag("retina"))
+api(
+    plotting.figsize,
+    lambda: {"ncols": 2, "nrows": 1, "aspect": 0.75, "width": 6.0},
+    integer("ncols", 1),
+    integer("nrows", 1),
+    positive("aspect"),
+    positive("width"),
+    Bad("width", 12.0, ValueError, must("width", "be <= COLUMN_WIDTH")),
 )
 
 # mlcourse.plotting
@@ -1737,6 +1757,13 @@ def completion_problem() -> list[Bad]:
 
 
 api(matrix_completion.nuclear_norm, lambda: {"X": np.eye(2)}, matrix("X"))
+api(
+    matrix_completion.nuclear_norm_certificate,
+    lambda: {"Y": np.outer([1.0, 2.0], [1.0, 0.5, 1.0]), "mask": MASK, "rank": 1},
+    completion_problem(),
+    integer("rank", 1),
+    Bad("rank", 2, ValueError, must("rank", r"be < min\(n1, n2\)")),
+)
 api(
     matrix_completion.factorized_completion,
     lambda: {"Y": np.ones((2, 3)), "mask": MASK, "rank": 2, "n_steps": 5, "rng": rng(), "record_every": 2},
@@ -2099,9 +2126,12 @@ api(
     },
     function("log_joint"),
     function("grad_log_joint"),
-    Bad("m0", [0.0, 1.0], ValueError, must("m0", "be a number")),
+    Bad("m_init", [0.0, 1.0], ValueError, must("m_init", "be a number")),
+    Bad("m_init", np.nan, ValueError, must("m_init", "be finite")),
+    positive("s_init"),
+    # the deprecated names of m_init and s_init are checked under their own names
     Bad("m0", np.nan, ValueError, must("m0", "be finite")),
-    positive("s0"),
+    Bad("s0", -1.0, ValueError, must("s0", "be > 0")),
     positive("lr"),
     integer("n_steps", 4),
     integer("n_samples", 1),
@@ -2137,6 +2167,92 @@ for fn, arg in ((vi.reparameterization_gradients, "df"), (vi.score_function_grad
         integer("n_samples", 1),
         generator(),
     )
+
+# mlcourse.interactive
+def _explorer_arguments() -> dict:
+    fig = Figure()
+    fig.add_subplot().plot([0.0, 1.0], [0.0, 1.0])
+    controls = {"a": mlcourse.interactive.Slider("a", [1.0, 2.0])}
+    return {"fig": fig, "update": lambda a: None, "controls": controls, "name": "fig-rows",
+            "alt": "A straight line that the control does not change.", "dpi": 30}
+
+
+for target in (mlcourse.interactive.explore, mlcourse.interactive.Explorer):
+    api(
+        target,
+        _explorer_arguments,
+        Bad("fig", "figure", TypeError, must("fig", "be a matplotlib Figure")),
+        Bad("update", 3, TypeError, must("update", "be a function")),
+        Bad("controls", {}, ValueError, must("controls", "be a non-empty dict")),
+        Bad("controls", {"a": (1, 2)}, TypeError, r"controls\['a'\] must be a Slider or a Choice"),
+        Bad("controls", {"a": mlcourse.interactive.Slider("a", [])}, ValueError,
+            r"controls\['a'\] has no values"),
+        Bad("controls", {"a": mlcourse.interactive.Slider("a", [1.0, np.nan])}, ValueError,
+            r"controls\['a'\] must have finite values"),
+        Bad("name", "two words", ValueError, must("name", "name the figure")),
+        Bad("alt", "short", ValueError, must("alt", "describe what the figure shows")),
+        Bad("dpi", 5, ValueError, must("dpi", "be an integer from 30 to 300")),
+        Bad("budget", 0, ValueError, must("budget", "be a positive number of bytes")),
+        *([Bad("static", "yes", TypeError, must("static", "be True, False or None"))]
+          if target is mlcourse.interactive.Explorer else []),
+    )
+
+api(
+    mlcourse.interactive.Interactive,
+    lambda: {"widget": lambda: None, "html": lambda: "<p>stand-in</p>", "name": "fig-rows"},
+    Bad("widget", 3, TypeError, must("widget", "be functions")),
+    Bad("html", "<p>", TypeError, must("html", "be functions")),
+    Bad("name", "two words", ValueError, must("name", "name the figure")),
+)
+
+# mlcourse.edition
+BOOK_FOLDER = Path(__file__).resolve().parents[1] / "book"
+api(
+    mlcourse.edition.chapter_notebooks,
+    lambda: {"book": BOOK_FOLDER},
+    Bad("book", BOOK_FOLDER / "no-such-folder", ValueError,
+        must("book", "be the folder of the book's chapters")),
+)
+api(
+    mlcourse.edition.student_notebook,
+    lambda: {"notebook": {"cells": [], "metadata": {}}},
+    Bad("notebook", [], TypeError, must("notebook", "be a notebook's JSON as a dict")),
+    Bad("notebook", {"cells": [{"cell_type": "markdown", "source": "```{solution-start} x\n```"}]},
+        ValueError, r"the solution opened at cell 0 is never closed"),
+)
+api(
+    mlcourse.edition.load_book,
+    lambda: {"root": BOOK_FOLDER.parent},
+    Bad("root", BOOK_FOLDER, ValueError, must("root", "be the book's repository")),
+)
+for fn in (mlcourse.edition.reader_edition, mlcourse.edition.write_reader_edition):
+    api(
+        fn,
+        (lambda: {"book": BOOK_FOLDER}) if fn is mlcourse.edition.reader_edition
+        else (lambda: {"out_dir": tempfile.mkdtemp(), "book": BOOK_FOLDER}),
+        Bad("book", BOOK_FOLDER / "no-such-folder", ValueError,
+            must("book", "be the folder of the book's chapters")),
+    )
+api(
+    mlcourse.edition.reader_notebook,
+    lambda: {"notebook": {"cells": [], "metadata": {}},
+             "book": mlcourse.edition.load_book(BOOK_FOLDER.parent), "docname": "book/optimization/adam"},
+    Bad("notebook", [], TypeError, must("notebook", "be a notebook's JSON as a dict")),
+    Bad("book", "book", TypeError, must("book", "be the Book that load_book")),
+    Bad("docname", 3, TypeError, must("docname", "be a string")),
+)
+api(
+    mlcourse.edition.expand_macros,
+    lambda: {"tex": r"\vb{x}", "macros": {"vb": (r"\mathbf{#1}", 1)}},
+    Bad("tex", 3, TypeError, must("tex", "be a string of TeX")),
+    Bad("macros", 3, TypeError, must("macros", "be a dict")),
+)
+api(
+    mlcourse.edition.write_student_edition,
+    lambda: {"out_dir": tempfile.mkdtemp(), "book": BOOK_FOLDER},
+    Bad("book", BOOK_FOLDER / "no-such-folder", ValueError,
+        must("book", "be the folder of the book's chapters")),
+)
 
 # mlcourse.widgets (another file's: rows that fail are marked)
 api(

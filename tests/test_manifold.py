@@ -156,3 +156,86 @@ BAD_INPUTS = [
 def test_bad_input_gets_a_clear_error(call, exception, pattern):
     with pytest.raises(exception, match=pattern):
         call()
+
+
+# --- the layout's loss and its gradient (chapter UMAP, "The layout") -----------------------------
+
+
+def _layout_problem(n=7, dim=2, seed=4):
+    rng = np.random.default_rng(seed)
+    W = np.where(rng.uniform(size=(n, n)) < 0.5, rng.uniform(size=(n, n)), 0.0)
+    np.fill_diagonal(W, 0.0)
+    return rng.normal(size=(n, dim)), 1.0 - (1.0 - W) * (1.0 - W.T)
+
+
+@pytest.mark.parametrize("a, b", [(1.0, 1.0), (1.577, 0.895), (0.5, 1.4)])
+def test_cross_entropy_matches_its_definition_and_torch_autograd(a, b):
+    import torch
+
+    from mlcourse.manifold import cross_entropy, cross_entropy_gradient
+
+    Y, P = _layout_problem()
+    Yt = torch.tensor(Y, dtype=torch.float64, requires_grad=True)
+    Pt = torch.tensor(P, dtype=torch.float64)
+    s = ((Yt[:, None, :] - Yt[None, :, :]) ** 2).sum(-1)
+    off = ~torch.eye(len(Y), dtype=torch.bool)
+    q = 1.0 / (1.0 + a * s[off] ** b)
+    loss = -(Pt[off] * torch.log(q) + (1 - Pt[off]) * torch.log(1 - q)).sum()
+    loss.backward()
+    assert cross_entropy(Y, P, a, b) == pytest.approx(loss.item(), rel=1e-12)
+    np.testing.assert_allclose(cross_entropy_gradient(Y, P, a, b), Yt.grad.numpy(), rtol=1e-11, atol=1e-13)
+
+
+def test_cross_entropy_gradient_matches_central_differences():
+    from mlcourse.manifold import cross_entropy, cross_entropy_gradient
+
+    Y, P = _layout_problem(n=6, dim=3, seed=9)
+    a, b = find_ab_params(1.0, 0.1)
+    h = 1e-5
+    numeric = np.zeros_like(Y)
+    for idx in np.ndindex(Y.shape):
+        E = np.zeros_like(Y)
+        E[idx] = h
+        numeric[idx] = (cross_entropy(Y + E, P, a, b) - cross_entropy(Y - E, P, a, b)) / (2 * h)
+    analytic = cross_entropy_gradient(Y, P, a, b)
+    # central differences err by O(h²) ~ 1e-10 and by rounding ~ 1e-16 · C / h ~ 1e-10
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-7, atol=1e-8,
+                               err_msg=f"analytic {analytic} vs central differences {numeric}")
+
+
+def test_the_coefficients_are_the_derivatives_of_the_edge_losses():
+    import sympy as sp
+
+    from mlcourse.manifold import attraction_coefficient, repulsion_coefficient
+
+    a, b = sp.symbols("a b", positive=True)
+    u, v = sp.symbols("u v", real=True)
+    q = 1 / (1 + a * (u**2 + v**2) ** b)
+    for loss, ours in [(-sp.log(q), attraction_coefficient), (-sp.log(1 - q), repulsion_coefficient)]:
+        c = sp.lambdify((a, b, u, v), sp.diff(loss, u) / u)
+        for a_, b_, u_, v_ in [(1.0, 1.0, 0.3, -1.2), (1.58, 0.9, 2.0, 0.5), (0.7, 1.3, -0.1, 0.05)]:
+            assert ours(u_**2 + v_**2, a_, b_) == pytest.approx(c(a_, b_, u_, v_), rel=1e-12)
+    # umap-learn's regulariser: eps added to s in the repulsion's denominator only
+    assert repulsion_coefficient(2.0, 1.0, 1.0, eps=0.001) == pytest.approx(-2.0 / (2.001 * 3.0), rel=1e-14)
+
+
+def test_the_layout_steps_downhill_on_the_cross_entropy():
+    from mlcourse.manifold import cross_entropy
+
+    X = blobs(n=60, d=4, seed=2)
+    model = SimpleUMAP(n_neighbors=8, n_epochs=60, random_state=0)
+    P = model.fuzzy_graph(X)
+    model.a_, model.b_ = find_ab_params(1.0, model.min_dist)
+    rng = np.random.default_rng(0)
+    Y0 = rng.uniform(-10, 10, size=(60, 2))
+    Y = model._layout(P, Y0.copy(), rng)
+    assert cross_entropy(Y, P, model.a_, model.b_) < 0.5 * cross_entropy(Y0, P, model.a_, model.b_)
+
+
+def test_layout_loss_bad_input():
+    from mlcourse.manifold import cross_entropy, cross_entropy_gradient
+
+    with pytest.raises(ValueError, match="square matrix"):
+        cross_entropy(np.zeros((3, 2)), np.zeros((2, 2)), 1.0, 1.0)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        cross_entropy_gradient(np.zeros((2, 2)), np.full((2, 2), 2.0), 1.0, 1.0)

@@ -300,14 +300,23 @@ def test_composition_of_linear_layers_is_one_affine_map(d_in, d_hidden, d_out, s
 
 @pytest.mark.slow
 def test_bias_variance_decomposition_holds():
+    # The measured test error (one run of training sets) against noise + bias² + variance computed
+    # exactly: least squares is linear in the labels, f̂(x₀) = l(x₀)ᵀy, so bias² = (f(x₀) - l(x₀)ᵀf)²
+    # and variance = σ²‖l(x₀)‖². (bias² + variance from the *same* predictions as the test error
+    # would only test the noise: with ddof = 0 they sum to the mean of (f - f̂)² exactly.)
     f = lambda x: np.sin(2 * np.pi * x)  # noqa: E731
     x_train, x_test = np.linspace(0, 1, 20), np.linspace(0.05, 0.95, 30)
     for degree in (1, 3, 9):
         fit_predict = nn.polynomial_fit_predict(degree)
         bv = nn.bias_variance(fit_predict, f, x_train, x_test, 0.3, 400, rng=rng(degree))
-        expected = bv.noise + bv.bias2 + bv.variance
+        L = fit_predict(x_train, np.eye(len(x_train)), x_test)
+        bias2, variance = np.mean((f(x_test) - L @ f(x_train)) ** 2), 0.09 * np.mean(np.sum(L**2, axis=1))
         stderr = bv.test_error.std(ddof=1) / np.sqrt(len(bv.test_error))
-        assert abs(bv.test_error.mean() - expected) < 4 * stderr
+        assert abs(bv.test_error.mean() - (0.09 + bias2 + variance)) < 4 * stderr
+        # the estimated terms, from the predictions, against the exact ones
+        e_k = np.mean((f(x_test) - bv.predictions) ** 2, axis=1)
+        assert abs(bv.bias2 + bv.variance - bias2 - variance) < 4 * e_k.std(ddof=1) / np.sqrt(len(e_k))
+        np.testing.assert_allclose(bv.variance, variance, rtol=0.2)
 
     # training error is optimistic: least squares with p coefficients has seen its own noise, and
     # E[error on fresh labels at the training inputs] - E[training error] = 2σ²p/n exactly
@@ -316,6 +325,24 @@ def test_bias_variance_decomposition_holds():
         gap = bv.test_error - bv.train_error
         stderr = gap.std(ddof=1) / np.sqrt(len(gap))
         assert abs(gap.mean() - 2 * 0.3**2 * (degree + 1) / len(x_train)) < 4 * stderr
+
+
+def test_deprecated_argument_names_still_work_and_warn():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([0.5, -1.0])
+    with pytest.warns(DeprecationWarning, match="now called h"):
+        g = nn.numerical_gradient(lambda: 0.5 * x @ A @ x, x, eps=1e-5)
+    np.testing.assert_allclose(g, nn.numerical_gradient(lambda: 0.5 * x @ A @ x, x, h=1e-5), rtol=0)
+    f = np.sin
+    with pytest.warns(DeprecationWarning, match="now called sigma"):
+        old = nn.bias_variance(nn.polynomial_fit_predict(1), f, np.linspace(0, 1, 5), [0.5], noise=0.2,
+                               n_datasets=3, rng=rng(0))
+    new = nn.bias_variance(nn.polynomial_fit_predict(1), f, np.linspace(0, 1, 5), [0.5], sigma=0.2,
+                           n_datasets=3, rng=rng(0))
+    assert old.noise == new.noise == pytest.approx(0.04)  # the result's noise is σ²
+    np.testing.assert_array_equal(old.predictions, new.predictions)
+    with pytest.raises(TypeError, match="once"):
+        nn.bias_variance(nn.polynomial_fit_predict(1), f, [0, 1], [0.5], 0.2, 3, rng=rng(), noise=0.2)
 
 
 def test_numerical_gradient_of_a_quadratic():
@@ -363,7 +390,7 @@ BAD_INPUTS = [
     (lambda: nn.fit(nn.Tanh(), nn.MSELoss(), np.ones((4, 1)), np.ones((4, 1)), optim.gd(lr=0.1), 1),
      TypeError, r"model must be an mlcourse.nn.Sequential"),
     (lambda: nn.bias_variance(nn.polynomial_fit_predict(1), np.sin, [0, 1], [0.5], -1.0, 10, rng=rng()),
-     ValueError, r"noise must be >= 0"),
+     ValueError, r"sigma must be >= 0"),
 ]
 
 
@@ -400,3 +427,97 @@ def test_exercise_answers_recomputed_independently():
     c, k, f = exercises.exercise_data("nn-conv-params")
     counted = cnn.count_parameters((c, 9, 9), [cnn.Conv(k, f)])
     assert exercises.expected_answer("nn-conv-params") == counted == 760
+    c, k, f = exercises.exercise_data("nn-alexnet-conv2")
+    counted = cnn.count_parameters((c, 27, 27), [cnn.Conv(k, f, 1, 2)])
+    assert exercises.expected_answer("nn-alexnet-conv2") == counted
+
+
+def test_exercise_formulas_recomputed_independently():
+    import sympy as sp
+
+    from mlcourse import exercises
+
+    eps, C = exercises.exercise_data("nn-best-step")
+    h = exercises.expected_answer("nn-best-step")
+    t = sp.Symbol("t", positive=True)
+    error = C * t**2 + eps / t  # truncation + rounding; h minimises it (a positive second derivative)
+    assert sp.simplify(sp.diff(error, t).subs(t, h)) == 0
+    assert sp.simplify(sp.diff(error, t, 2).subs(t, h)).is_positive
+    z = exercises.exercise_data("nn-tanh-derivative")
+    tanh_prime = sp.lambdify(z, exercises.expected_answer("nn-tanh-derivative"))
+    zs = np.linspace(-3, 3, 13)
+    step = 1e-6
+    np.testing.assert_allclose(tanh_prime(zs), (np.tanh(zs + step) - np.tanh(zs - step)) / (2 * step),
+                               rtol=1e-8)
+
+
+def test_coding_exercise_references_agree_with_torch():
+    """The references the self-checks run the reader's code against, compared with torch."""
+    import torch
+
+    from mlcourse import exercises
+
+    for key in ("nn-weight-grad", "nn-sigmoid-slope", "nn-leaky-relu-backward", "nn-max-pool",
+                "nn-conv2d-single", "nn-batchnorm-train", "nn-central-difference", "nn-bias-variance-terms"):
+        ex = exercises.get(key)
+        for case in ex.cases(ex.data()):
+            got = ex.reference(*case.args)
+            if key == "nn-weight-grad":
+                G, X = case.args
+                W = torch.zeros(G.shape[1], X.shape[1], dtype=torch.float64, requires_grad=True)
+                (torch.from_numpy(X) @ W.T * torch.from_numpy(G)).sum().backward()
+                want = W.grad.numpy()
+            elif key == "nn-sigmoid-slope":
+                z = torch.tensor(case.args[0], requires_grad=True)
+                torch.sigmoid(z).sum().backward()
+                want = (torch.sigmoid(z).detach().numpy(), z.grad.numpy())
+            elif key == "nn-leaky-relu-backward":
+                g, z0, alpha = case.args
+                z = torch.tensor(z0, requires_grad=True)
+                (torch.nn.functional.leaky_relu(z, alpha) * torch.from_numpy(g)).sum().backward()
+                want = z.grad.numpy()
+            elif key == "nn-max-pool":
+                x, k = case.args
+                want = torch.nn.functional.max_pool2d(torch.from_numpy(x), k).numpy()
+            elif key == "nn-conv2d-single":
+                image, kernel = case.args
+                want = torch.nn.functional.conv2d(torch.from_numpy(image)[None, None],
+                                                  torch.from_numpy(kernel)[None, None])[0, 0].numpy()
+            elif key == "nn-batchnorm-train":
+                X, gamma, beta, eps_bn = case.args
+                want = torch.nn.functional.batch_norm(
+                    torch.from_numpy(X), None, None, torch.from_numpy(gamma), torch.from_numpy(beta),
+                    training=True, eps=eps_bn).numpy()
+            elif key == "nn-central-difference":
+                f, x0, _ = case.args
+                want = _torch_gradient_of(f, x0)
+            else:
+                predictions, f_values = case.args
+                errors = f_values - predictions  # (K, n)
+                mse = np.mean(errors**2)
+                variance = np.mean(np.var(predictions, axis=0))
+                want = (mse - variance, variance)  # bias² = mean (f - f̂)² - variance (ddof = 0)
+            rtol = 1e-5 if key == "nn-central-difference" else 1e-9  # truncation O(h²), h ≤ 1e-3
+            got_all = got if isinstance(got, tuple) else (got,)
+            want_all = want if isinstance(want, tuple) else (want,)
+            for a, b in zip(got_all, want_all, strict=True):
+                np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-9, err_msg=f"{key}: {case.label}")
+
+
+def _torch_gradient_of(f, x0):
+    """The exact gradient of the test functions of nn-central-difference, by torch autograd."""
+    import torch
+
+    x = torch.tensor(x0, requires_grad=True)
+    source = {2: lambda v: 0.5 * v @ torch.tensor([[2.0, 1.0], [1.0, 3.0]], dtype=torch.float64) @ v}
+    if x0.shape == (2,):
+        y = source[2](x)
+    elif x0.shape == (1,):
+        y = (x**3).sum()
+    elif x0.shape == (3,):
+        y = torch.exp(x[0]) * torch.sin(x[1]) + x[2] ** 4
+    else:
+        y = torch.tanh(x).sum()
+    y.backward()
+    np.testing.assert_allclose(float(y.detach()), f(x0), rtol=1e-14)  # the same function as the case's
+    return x.grad.numpy()

@@ -77,3 +77,70 @@ BAD_INPUTS = [
 def test_bad_input_gets_a_clear_error(call, exception, pattern):
     with pytest.raises(exception, match=pattern):
         call()
+
+
+# --- the certificate of minimum nuclear norm ---------------------------------------------------------
+
+
+def brute_force_minimum(Y, hidden):
+    """The value of the one hidden entry that minimizes the nuclear norm (scalar search, numpy's SVD)."""
+    from scipy.optimize import minimize_scalar
+
+    def norm_with(x):
+        X = Y.copy()
+        X[hidden] = x
+        return np.linalg.norm(X, "nuc")
+
+    return minimize_scalar(norm_with, bounds=(-20, 20), method="bounded",
+                           options={"xatol": 1e-10}).x
+
+
+@pytest.mark.parametrize("Y, rank_one_wins", [
+    (np.array([[4.0, 2.0], [2.0, 1.0]]), True),    # the rank-one completion has the least nuclear norm
+    (np.array([[1.0, 2.0], [2.0, 4.0]]), False),   # here a completion of higher rank has a smaller one
+])
+def test_certificate_agrees_with_a_brute_force_search(Y, rank_one_wins):
+    mask = np.ones((2, 2), dtype=bool)
+    mask[1, 1] = False
+    best = brute_force_minimum(Y, (1, 1))
+    assert (abs(best - Y[1, 1]) < 1e-6) == rank_one_wins
+    cert = mc.nuclear_norm_certificate(Y, mask, 1)
+    assert cert.certified == rank_one_wins, cert
+    assert cert.residual < 1e-12
+
+
+def test_certificate_of_a_fully_observed_matrix_is_trivial():
+    Y, _ = problem(n=6, r=2)
+    cert = mc.nuclear_norm_certificate(Y, np.ones_like(Y, dtype=bool), 2)
+    assert cert.certified and cert.dual_norm < 1e-10
+
+
+def test_no_certificate_when_an_entry_the_rank_one_matrix_needs_is_hidden():
+    # X = e₁e₁ᵀ: its only non-zero entry is hidden, so the zero matrix also agrees on Ω
+    X = np.zeros((4, 4))
+    X[0, 0] = 1.0
+    mask = np.ones((4, 4), dtype=bool)
+    mask[0, 0] = False
+    cert = mc.nuclear_norm_certificate(X, mask, 1)
+    assert not cert.injective and not cert.certified
+
+
+@pytest.mark.parametrize("seed, certified", [(1, True), (0, False)])
+def test_the_certificate_agrees_with_what_small_init_gradient_descent_finds(seed, certified):
+    # certified: no completion has a smaller nuclear norm, and gradient descent finds this one;
+    # not certified: gradient descent finds a completion of smaller nuclear norm than the truth
+    Y, mask = problem(n=10, r=1, frac=0.7, seed=seed)
+    cert = mc.nuclear_norm_certificate(Y, mask, 1)
+    assert cert.certified == certified, cert
+    fit = mc.factorized_completion(Y, mask, init_scale=1e-4, lr=0.05, n_steps=20000, tol=1e-12,
+                                   rng=np.random.default_rng(0))
+    ratio = mc.nuclear_norm(fit.X) / mc.nuclear_norm(Y)
+    if certified:
+        assert ratio == pytest.approx(1.0, abs=1e-4)
+    else:
+        assert ratio < 1 - 1e-4
+
+
+def test_certificate_rejects_bad_input():
+    with pytest.raises(ValueError, match="rank"):
+        mc.nuclear_norm_certificate(np.eye(3), np.ones((3, 3), dtype=bool), 3)

@@ -9,15 +9,6 @@ from mlcourse import data, vae
 pytestmark = pytest.mark.generative
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny networks train faster (and identically) on one thread than fighting for shared cores."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def small_model(likelihood="bernoulli"):
     return vae.VAE(6, n_latent=3, n_hidden=8, likelihood=likelihood, noise_std=0.3, seed=1).double()
 

@@ -184,6 +184,29 @@ def test_vi_reports_divergence_instead_of_raising():
     assert result.diverged and not result.converged and math.isnan(result.mean)
 
 
+
+def test_vi_old_names_of_the_start_still_work_with_a_deprecation_warning():
+    """m0, s0 were renamed m_init, s_init (they are where Q starts, not the prior's m₀, s₀)."""
+    kwargs = {"n_steps": 40, "lr": 0.02}
+    new = vi.fit_gaussian_vi(
+        MODEL.log_joint, MODEL.grad_log_joint, m_init=-3.0, s_init=0.5, rng=np.random.default_rng(1), **kwargs
+    )
+    for old_name, new_name, value in [("m0", "m_init", -3.0), ("s0", "s_init", 0.5)]:
+        with pytest.warns(DeprecationWarning, match=rf"{old_name} is deprecated.*use {new_name}") as record:
+            other = {"s_init": 0.5} if old_name == "m0" else {"m_init": -3.0}
+            old = vi.fit_gaussian_vi(
+                MODEL.log_joint, MODEL.grad_log_joint, rng=np.random.default_rng(1),
+                **{old_name: value}, **other, **kwargs,
+            )
+        assert record[0].filename == __file__  # the warning points at the caller's line
+        np.testing.assert_array_equal(old.history, new.history)
+    with pytest.raises(TypeError, match="both m_init and its deprecated name m0"):
+        vi.fit_gaussian_vi(
+            MODEL.log_joint, MODEL.grad_log_joint, m_init=1.0, m0=1.0, rng=np.random.default_rng(0)
+        )
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=r"s0 must be > 0"):
+        vi.fit_gaussian_vi(MODEL.log_joint, MODEL.grad_log_joint, s0=-1.0, rng=np.random.default_rng(0))
+
 def test_em_increases_the_evidence_and_finds_the_maximum_likelihood_prior_mean():
     result = vi.em_prior_mean(MODEL, n_iter=500)
     assert result.converged
@@ -246,10 +269,10 @@ BAD_INPUTS = [
     ),
     (
         lambda: vi.fit_gaussian_vi(
-            MODEL.log_joint, MODEL.grad_log_joint, s0=0.0, rng=np.random.default_rng(0)
+            MODEL.log_joint, MODEL.grad_log_joint, s_init=0.0, rng=np.random.default_rng(0)
         ),
         ValueError,
-        r"s0 must be > 0",
+        r"s_init must be > 0",
     ),
     (lambda: vi.em_prior_mean("model"), TypeError, r"model must be a NormalMeanModel"),
     (

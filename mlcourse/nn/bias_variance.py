@@ -14,6 +14,7 @@ Defined in the chapter *Regularization and the bias–variance tradeoff* (Part 3
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -69,8 +70,9 @@ def polynomial_fit_predict(degree: int) -> Callable[[np.ndarray, np.ndarray, np.
     return fit_predict
 
 
-def bias_variance(fit_predict: Callable, f: Callable, x_train, x_test, noise: float, n_datasets: int,
-                  *, rng: np.random.Generator) -> BiasVariance:
+def bias_variance(fit_predict: Callable, f: Callable, x_train, x_test, sigma: float | None = None,
+                  n_datasets: int | None = None, *, rng: np.random.Generator,
+                  noise: float | None = None) -> BiasVariance:
     """Measure noise, bias² and variance of a learning method over ``n_datasets`` training sets.
 
     Parameters
@@ -83,10 +85,12 @@ def bias_variance(fit_predict: Callable, f: Callable, x_train, x_test, noise: fl
     x_train : array of shape (n_train,)
         The inputs, the same for every training set (only the noise is redrawn).
     x_test : array of shape (n_test,)
-    noise : float
-        σ, the standard deviation of the label noise.
+    sigma : float
+        σ, the standard deviation of the label noise (the result's ``noise`` is its square σ²).
     n_datasets : int
     rng : numpy.random.Generator
+    noise : float, optional
+        Deprecated name of ``sigma`` (it clashed with the result's ``noise``, which is σ²).
 
     Returns
     -------
@@ -95,7 +99,19 @@ def bias_variance(fit_predict: Callable, f: Callable, x_train, x_test, noise: fl
     if not callable(fit_predict) or not callable(f):
         raise TypeError("fit_predict and f must be functions")
     x_train, x_test = as_vector(x_train, "x_train"), as_vector(x_test, "x_test")
-    sigma = check_positive(noise, "noise", allow_zero=True)
+    if noise is not None:
+        if sigma is not None:
+            raise TypeError("give the noise level once, as sigma (noise is its deprecated name)")
+        warnings.warn("bias_variance's noise level is now called sigma (the book's σ; the result's "
+                      "noise is σ²); noise= is deprecated and will be removed", DeprecationWarning,
+                      stacklevel=2)
+        sigma = check_positive(noise, "noise", allow_zero=True)
+    elif sigma is None:
+        raise TypeError("bias_variance() is missing the noise level sigma (σ, a number >= 0)")
+    else:
+        sigma = check_positive(sigma, "sigma", allow_zero=True)
+    if n_datasets is None:
+        raise TypeError("bias_variance() is missing n_datasets (an integer >= 2)")
     n_datasets = check_int(n_datasets, "n_datasets", minimum=2)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
@@ -113,8 +129,21 @@ def bias_variance(fit_predict: Callable, f: Callable, x_train, x_test, noise: fl
             train_error[k] = np.mean((y - fitted) ** 2)
             y0 = f_test + sigma * rng.normal(size=n_test)  # fresh test labels
             test_error[k] = np.mean((y0 - predictions[k]) ** 2)
-    mean_prediction = predictions.mean(axis=0)
-    bias2 = float(np.mean((f_test - mean_prediction) ** 2))
-    variance = float(np.mean(predictions.var(axis=0)))
+    bias2, variance = _bias2_variance(predictions, f_test)
     return BiasVariance(sigma**2, bias2, variance, test_error, train_error, predictions)
+
+
+def _bias2_variance(predictions: np.ndarray, f_values: np.ndarray) -> tuple[float, float]:
+    """bias² and variance of K predictions at n test inputs, each averaged over the inputs.
+
+    ``predictions`` has shape (K, n) (one row per training set), ``f_values`` shape (n,). The
+    variance is the mean squared deviation over the K training sets (ddof = 0), so that
+    bias² + variance is exactly the mean over training sets of (f - f̂)².
+    """
+    # [math]
+    mean_prediction = predictions.mean(axis=0)               # E[f̂(x₀)], estimated
+    bias2 = np.mean((f_values - mean_prediction) ** 2)       # (f(x₀) - E[f̂(x₀)])²
+    variance = np.mean(predictions.var(axis=0))              # Var[f̂(x₀)], ddof = 0
+    # [/math]
+    return float(bias2), float(variance)
 

@@ -1,9 +1,9 @@
 """Early stopping as L2 regularization, on a quadratic.
 
-Gradient descent from w⁽⁰⁾ = 0 with step ε on Ĵ(w) = ½ (w - w*)ᵀ H (w - w*), H = QΛQᵀ, gives after τ
-steps Qᵀw⁽τ⁾ = [I - (I - εΛ)^τ] Qᵀw*, while the L2 minimizer is Qᵀw̃ = [I - α(Λ + αI)⁻¹] Qᵀw*. The
-two shrink w* alike when (I - εΛ)^τ ≈ α(Λ + αI)⁻¹, which for ελᵢ ≪ 1 and λᵢ ≪ α gives
-τ ≈ 1/(εα): stopping after τ steps is L2 with α ≈ 1/(ετ).
+Gradient descent from w⁽⁰⁾ = 0 with step η on Ĵ(w) = ½ (w - w*)ᵀ H (w - w*), H = QΛQᵀ, gives after τ
+steps Qᵀw⁽τ⁾ = [I - (I - ηΛ)^τ] Qᵀw*, while the L2 minimizer is Qᵀw̃ = [I - α(Λ + αI)⁻¹] Qᵀw*. The
+two shrink w* alike when (I - ηΛ)^τ ≈ α(Λ + αI)⁻¹, which for ηλᵢ ≪ 1 and λᵢ ≪ α gives
+τ ≈ 1/(ηα): stopping after τ steps is L2 with α ≈ 1/(ητ).
 
 Defined in the chapter *Implicit bias* (Part 6).
 """
@@ -32,7 +32,7 @@ def _one_minus_power(x: np.ndarray, tau: int) -> np.ndarray:
 
 
 def early_stopping_factors(eigenvalues, lr: float, n_steps: int) -> np.ndarray:
-    """The fraction 1 - (1 - ελᵢ)^τ of each component of w* learned after τ steps of GD from zero."""
+    """The fraction 1 - (1 - ηλᵢ)^τ of each component of w* learned after τ steps of GD from zero."""
     lam = _eigs(eigenvalues)
     lr = check_positive(lr, "lr")
     tau = check_int(n_steps, "n_steps", minimum=0)
@@ -57,10 +57,10 @@ def l2_factors(eigenvalues, alpha) -> np.ndarray:
 
 
 def matching_alpha(eigenvalues, lr: float, n_steps: int) -> np.ndarray:
-    """The α that makes L2 shrink direction i exactly as τ steps do: α = λ(1 - ελ)^τ / (1 - (1 - ελ)^τ).
+    """The α that makes L2 shrink direction i exactly as τ steps do: α = λ(1 - ηλ)^τ / (1 - (1 - ηλ)^τ).
 
-    Solves (1 - ελ)^τ = α/(λ + α) for α, one eigenvalue at a time (0 < ελ < 1, τ ≥ 1); compare with
-    the approximation 1/(ετ).
+    Solves (1 - ηλ)^τ = α/(λ + α) for α, one eigenvalue at a time (0 < ηλ < 1, τ ≥ 1); compare with
+    the approximation 1/(ητ).
     """
     lam = _eigs(eigenvalues)
     lr = check_positive(lr, "lr")
@@ -68,5 +68,5 @@ def matching_alpha(eigenvalues, lr: float, n_steps: int) -> np.ndarray:
     if np.any(lam <= 0) or np.any(lr * lam >= 1):
         raise ValueError(f"matching_alpha needs 0 < lr·λ < 1 for every λ in eigenvalues; got lr = {lr:g} and "
                          f"eigenvalues in [{lam.min():g}, {lam.max():g}]")
-    r = (1.0 - lr * lam) ** tau                     # (1 - ελ)^τ
-    return lam * r / _one_minus_power(lr * lam, tau)   # 1 - r without cancellation for tiny ελ
+    r = (1.0 - lr * lam) ** tau                     # (1 - ηλ)^τ
+    return lam * r / _one_minus_power(lr * lam, tau)   # 1 - r without cancellation for tiny ηλ

@@ -1,11 +1,11 @@
 """Backward error analysis of gradient descent and SGD: the modified losses they follow, and flat minima.
 
-Gradient descent ωₖ₊₁ = ωₖ - ε∇C(ωₖ) is Euler's method for the gradient flow ω̇ = -∇C(ω); its
-iterates drift off that flow by O(ε) over a fixed time, but follow, to O(ε²), the flow of the
-modified loss C̃_GD = C + (ε/4)‖∇C‖² (Smith et al., 2021). With m minibatches visited in a random
-order each epoch, the mean iterate after one epoch follows, to O(m³ε³), the flow of
-C̃_SGD = C + (ε/4m) Σₖ ‖∇Ĉₖ‖², whose expectation over batches of size B out of N adds the term
-(N - B)/(N - 1) · ε/(4B) · Γ with Γ the trace of the per-example gradient covariance.
+Gradient descent ωₖ₊₁ = ωₖ - η∇C(ωₖ) is Euler's method for the gradient flow ω̇ = -∇C(ω); its
+iterates drift off that flow by O(η) over a fixed time, but follow, to O(η²), the flow of the
+modified loss C̃_GD = C + (η/4)‖∇C‖² (Smith et al., 2021, who write the learning rate ε). With m
+minibatches visited in a random order each epoch, the mean iterate after one epoch follows, to
+O(m³η³), the flow of C̃_SGD = C + (η/4m) Σₖ ‖∇Ĉₖ‖², whose expectation over batches of size B out
+of N adds the term (N - B)/(N - 1) · η/(4B) · Γ with Γ the trace of the per-example gradient covariance.
 
 Defined in the chapter *The implicit regularization of SGD* (Part 6).
 """
@@ -43,7 +43,7 @@ def gradient_flow(grad: Callable[[np.ndarray], np.ndarray], w0, times, *, rtol: 
     times : array of shape (n_times,)
         Increasing times ≥ 0 at which ω(t) is returned.
     rtol, atol : float
-        Tolerances of the integrator; the defaults make its error negligible next to ε³.
+        Tolerances of the integrator; the defaults make its error negligible next to η³.
 
     Returns
     -------
@@ -81,14 +81,14 @@ def _check_functions(functions, name: str) -> Sequence[Callable]:
 
 
 def modified_gradient_gd(grad: Callable, hessian: Callable, lr: float) -> Callable[[np.ndarray], np.ndarray]:
-    """∇C̃_GD = ∇C + (ε/2) ∇²C ∇C, the gradient of C + (ε/4)‖∇C‖².
+    """∇C̃_GD = ∇C + (η/2) ∇²C ∇C, the gradient of C + (η/4)‖∇C‖².
 
     Parameters
     ----------
     grad, hessian : callables
         ω ↦ ∇C(ω) of shape (d,), and ω ↦ ∇²C(ω) of shape (d, d).
     lr : float
-        The learning rate ε of the gradient descent being modelled.
+        The learning rate η of the gradient descent being modelled.
     """
     check_callable(grad, "grad", "a function w -> gradient")
     check_callable(hessian, "hessian", "a function w -> Hessian matrix")
@@ -103,20 +103,20 @@ def modified_gradient_gd(grad: Callable, hessian: Callable, lr: float) -> Callab
 
 def modified_gradient_sgd(batch_grads: Sequence[Callable], batch_hessians: Sequence[Callable],
                           lr: float) -> Callable[[np.ndarray], np.ndarray]:
-    """∇C̃_SGD = ∇C + (ε/2m) Σₖ ∇²Ĉₖ ∇Ĉₖ, the gradient of C + (ε/4m) Σₖ ‖∇Ĉₖ‖².
+    """∇C̃_SGD = ∇C + (η/2m) Σₖ ∇²Ĉₖ ∇Ĉₖ, the gradient of C + (η/4m) Σₖ ‖∇Ĉₖ‖².
 
     Parameters
     ----------
     batch_grads, batch_hessians : sequences of m callables
         The gradient and Hessian of each minibatch loss Ĉₖ; C = (1/m) Σₖ Ĉₖ.
     lr : float
-        ε, the learning rate (for the experiment with n inner steps per batch, pass the bare
-        learning rate α = ε/n: that is the coefficient the mean iterate follows).
+        η, the learning rate (for the experiment with n inner steps per batch, pass the bare
+        learning rate α = η/n: that is the coefficient the mean iterate follows).
 
     Notes
     -----
-    The flow of this gradient for the time mε of one epoch matches the mean iterate of random
-    shuffling to O(m³ε³). Defined in the chapter *The implicit regularization of SGD*.
+    The flow of this gradient for the time mη of one epoch matches the mean iterate of random
+    shuffling to O(m³η³). Defined in the chapter *The implicit regularization of SGD*.
     """
     lr = check_positive(lr, "lr")
     m = len(_check_functions(batch_grads, "batch_grads"))
@@ -137,9 +137,9 @@ def shuffled_epoch_mean(batch_grads: Sequence[Callable], w0, lr: float, *,
     """The mean, over all m! orders of the minibatches, of the iterate after one epoch of SGD.
 
     Each order visits every batch once. With ``inner_steps = n`` each visit takes n steps of the
-    bare learning rate α = ε/n on the same batch (Smith et al.'s experiment separating the
+    bare learning rate α = η/n on the same batch (Smith et al.'s experiment separating the
     discretization error from the stochasticity); n = 1 is ordinary random shuffling,
-    ωⱼ₊₁ = ωⱼ - ε∇Ĉ_(π(j))(ωⱼ). Exact enumeration, so m ≤ 7.
+    ωⱼ₊₁ = ωⱼ - η∇Ĉ_(π(j))(ωⱼ). Exact enumeration, so m ≤ 7.
 
     Parameters
     ----------
@@ -147,9 +147,9 @@ def shuffled_epoch_mean(batch_grads: Sequence[Callable], w0, lr: float, *,
         ω ↦ ∇Ĉₖ(ω), one per minibatch.
     w0 : array of shape (d,)
     lr : float
-        The effective learning rate ε of one visit to a batch.
+        The effective learning rate η of one visit to a batch.
     inner_steps : int
-        n, the number of steps of size ε/n per visit.
+        n, the number of steps of size η/n per visit.
 
     Returns
     -------
@@ -217,7 +217,7 @@ def two_basin_loss(w) -> tuple[np.ndarray, np.ndarray]:
     C(w) = -T log(exp(-q_s(w)/T) + exp(-q_f(w)/T)), a smoothed minimum of the two parabolas
     q(w) = (λ/2)(w - c)² with ``SHARP`` (c = -0.5, λ = 40) and ``FLAT`` (c = 1, λ = 2), T = 0.1.
     Both minima have C ≈ -T log 1 = 0 up to exp(-q/T) corrections; near each, C is its parabola, so
-    gradient descent is stable in a well exactly when ε < 2/λ (0.05 for the sharp well, 1 for the
+    gradient descent is stable in a well exactly when η < 2/λ (0.05 for the sharp well, 1 for the
     flat one).
 
     Returns
@@ -244,7 +244,7 @@ def sgd_two_basins(lr: float, batch_size: int, *, n_runs: int = 400, n_steps: in
     the batch). Every step draws, for every run, a batch of B distinct examples (the noise of the
     batch mean then has variance (N - B)/((N - 1)B) Var(ξ), zero for B = N); the runs start
     uniformly on [-2.5, 3.5] and are simulated together. After the ``n_steps`` SGD steps, every run
-    takes ``settle_steps`` full-batch steps with ε = 0.01 (stable in both wells), so that its final
+    takes ``settle_steps`` full-batch steps with η = 0.01 (stable in both wells), so that its final
     position is the bottom of the basin the noisy run was in at the end.
 
     Returns

@@ -1,0 +1,211 @@
+"""The reader's edition in JupyterLab: every notebook of ``colab/book/`` opened in a real browser.
+
+A JupyterLab server (``jupyterlab`` from PyPI, pinned in requirements.txt) runs on 127.0.0.1 with no
+token, with a settings folder of its own (so no user settings leak in), and Debian's Chromium opens
+it through Playwright. Every notebook is opened in the same page through JupyterLab's own
+``docmanager:open`` command, attached to one shared kernel (so 36 notebooks do not start 36
+kernels), and every Markdown cell is read once MathJax has typeset all of its formulas:
+
+- no formula shows MathJax's red undefined-macro text (``\\vb`` in red) or an error box, and every
+  formula the Markdown holds was typeset (a formula left as raw ``$...$`` text fails);
+- no raw MyST shows in the rendered text: roles (``{eq}`` next to a code span), directive fences,
+  ``(label)=`` targets, ``:label:`` lines, equation labels, solution markers.
+
+Chromium comes from Debian (``apt-get install chromium``); Playwright never downloads a browser
+here. Without Chromium or JupyterLab the test is skipped, unless ``MLCOURSE_REQUIRE_BROWSER=1``
+(set by ``.ci/run``) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITION = ROOT / "colab" / "book"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+JUPYTER = Path(sys.executable).with_name("jupyter")
+
+pytestmark = [pytest.mark.book, pytest.mark.slow]
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_reader_edition import math_in_markdown  # noqa: E402
+
+#: What raw MyST looks like once JupyterLab has rendered the Markdown (text, or HTML for roles)
+RENDERED_MYST = [
+    (re.compile(r"\{[\w:-]+\}<code"), "html", "a MyST role such as {eq}`label`"),
+    (re.compile(r"(`{3,}|:{3,})\{[\w:-]+\}"), "text", "a MyST directive fence"),
+    (re.compile(r"^\([\w.:-]+\)=\s*$", re.M), "text", "a MyST target (label)="),
+    (re.compile(r"^:(label|class|name):", re.M), "text", "a directive option line"),
+    (re.compile(r"\$\$\s*\([\w.:-]+\)"), "text", "an equation label"),
+    (re.compile(r"solution-(start|end)"), "text", "a solution marker"),
+    (re.compile(r"\$"), "text", "a dollar sign outside any formula (math that was not typeset)"),
+]
+
+#: JavaScript run in the page: open one notebook, wait for its math, report what a reader sees.
+OPEN_AND_READ = """
+async ([path, kernelId, nCells, expected, timeoutMs]) => {
+  const app = window.jupyterapp;
+  const widget = await app.commands.execute('docmanager:open',
+      {path, factory: 'Notebook', kernel: {id: kernelId}});
+  // (not waiting for widget.context.ready, which also waits for the kernel session: the cells
+  // are there as soon as the model is loaded)
+  const md = () => widget.content.widgets.filter(c => c.model.type === 'markdown');
+  // wait until every Markdown cell is rendered and MathJax has typeset every formula, or, when
+  // some formula is never typeset, until the count has stopped changing for 3 s
+  const start = Date.now();
+  let count = -1, last = -1, since = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const rendered = md().length === nCells && md().every(c => {
+      const body = c.node.querySelector('.jp-RenderedMarkdown');
+      return c.rendered && body && body.childElementCount > 0;
+    });
+    count = widget.node.querySelectorAll('.jp-MarkdownCell mjx-container').length;
+    if (count !== last) { last = count; since = Date.now(); }
+    if (rendered && (count >= expected || Date.now() - since > 3000)) break;
+    if (!rendered) since = Date.now();
+    await new Promise(r => setTimeout(r, 100));
+  }
+  const cells = md().map((c, index) => {
+    const body = c.node.querySelector('.jp-RenderedMarkdown');
+    if (!body) return {index, missing: true};
+    const red = [...body.querySelectorAll('mtext[mathcolor="red"], merror, mjx-merror')]
+        .map(e => e.textContent);
+    const plain = body.cloneNode(true);
+    plain.querySelectorAll('mjx-container, code, pre').forEach(e => e.remove());
+    return {index, red, html: body.innerHTML.replace(/<mjx-container[\\s\\S]*?<\\/mjx-container>/g, ''),
+            text: plain.innerText, math: body.querySelectorAll('mjx-container').length};
+  });
+  // closing a notebook whose session is still starting raises 'Disposed' in the page
+  await widget.context.ready;
+  widget.dispose();
+  return {count, cells};
+}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _require(reason: str):
+    if os.environ.get("MLCOURSE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"MLCOURSE_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving the repository's root; yields its base URL."""
+    if CHROMIUM is None:
+        _require("Chromium is not installed (apt-get install chromium)")
+    if not JUPYTER.exists() or subprocess.run([str(JUPYTER), "lab", "--version"], capture_output=True,
+                                              check=False).returncode != 0:
+        _require("JupyterLab is not installed (pip install -r requirements.txt)")
+    home = tmp_path_factory.mktemp("jupyterlab")
+    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # every cell in the page (no windowing), so that every Markdown cell is rendered and read
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    env.pop("MPLBACKEND", None)
+    port = _free_port()
+    log = open(home / "server.log", "w")  # closed below
+    server = subprocess.Popen(
+        [str(JUPYTER), "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--IdentityProvider.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={ROOT}", "--ServerApp.terminals_enabled=False",
+         # opening a notebook makes a checkpoint: keep them out of the repository
+         f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
+         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
+         "--LabApp.extension_manager=readonly",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start:\n{(home / 'server.log').read_text()[-3000:]}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _expected_math(notebook: dict) -> int:
+    return sum(len(math_in_markdown("".join(c["source"]))) for c in notebook["cells"]
+               if c["cell_type"] == "markdown")
+
+
+def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab):
+    from playwright.sync_api import sync_playwright
+
+    paths = sorted(p for p in EDITION.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    assert paths, f"no notebooks under {EDITION}: run `python -m mlcourse.edition reader colab/book`"
+    problems, typeset, blocked = [], 0, []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # nothing leaves the machine: every request to another host is refused and recorded
+            page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"),
+                       lambda route: (blocked.append(route.request.url), route.abort()))
+            errors = []
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.goto(f"{lab}/lab", wait_until="domcontentloaded")
+            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=90_000)
+            page.evaluate("() => window.jupyterapp.started")
+            # one kernel for every notebook: opening 36 notebooks must not start 36 kernels
+            kernel = page.evaluate("async () => (await window.jupyterapp.serviceManager.kernels"
+                                   ".startNew({name: 'python3'})).id")
+            page.wait_for_selector(".jp-LabShell", timeout=90_000)
+            for path in paths:
+                rel = path.relative_to(ROOT).as_posix()
+                notebook = json.loads(path.read_text(encoding="utf-8"))
+                expected = _expected_math(notebook)
+                n_cells = sum(c["cell_type"] == "markdown" for c in notebook["cells"])
+                seen = page.evaluate(OPEN_AND_READ, [rel, kernel, n_cells, expected, 60_000])
+                typeset += seen["count"]
+                if seen["count"] < expected:
+                    problems.append(f"{rel}: {expected} formulas in the Markdown, {seen['count']} typeset")
+                for cell in seen["cells"]:
+                    where = f"{rel} markdown cell {cell['index']}"
+                    if cell.get("missing"):
+                        problems.append(f"{where}: not rendered")
+                        continue
+                    for red in cell["red"]:
+                        problems.append(f"{where}: MathJax shows {red!r} in red (undefined or an error)")
+                    for pattern, kind, what in RENDERED_MYST:
+                        match = pattern.search(cell["html"] if kind == "html" else cell["text"])
+                        if match:
+                            problems.append(f"{where}: {what}: {match.group(0)!r}")
+            assert not errors, f"page errors in JupyterLab: {errors[:5]}"
+        finally:
+            browser.close()
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    assert not blocked, f"JupyterLab asked for other hosts: {sorted(set(blocked))[:10]}"
+    assert typeset > 1000, f"only {typeset} formulas were typeset in all"
