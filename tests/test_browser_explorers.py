@@ -35,7 +35,7 @@ def test_the_chapters_with_interactive_figures_have_explorers_and_no_widget_view
     missing = [p for p in sorted(EXPECTED) if 'class="mlc-explorer"' not in _html(built_book, p)]
     assert not missing, f"pages without their explorer: {missing}"
     with_widgets = [p for p in toc_entries()
-                    if re.search(r"application/vnd\.jupyter\.widget-view\+json|jupyter-widgets",
+                    if re.search(r'<script type="application/vnd\.jupyter\.widget-view\+json"',
                                  _html(built_book, p))]
     assert not with_widgets, f"pages that show ipywidgets controls (dead without a kernel): {with_widgets}"
 
