@@ -73,7 +73,8 @@ def glue(name: str, value, fmt: str | None = None) -> None:
         try:
             text = format(value, fmt)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"fmt {fmt!r} cannot format a {type(value).__name__}: {exc}") from None
+            raise ValueError(f"value must be something fmt {fmt!r} can format; got a "
+                             f"{type(value).__name__} ({exc})") from None
         stored = text
     else:
         text, stored = str(value), value

@@ -156,3 +156,53 @@ def built_book():
                 record.write_text(json.dumps({"run": run, "returncode": returncode, "log": log}))
     assert returncode == 0, f"the book build failed:\n{log}"
     return HTML
+
+
+# --- the browser, shared by every browser test of a process --------------------------------------
+# Playwright's sync API allows one running instance per thread: test_browser.py,
+# test_browser_explorers.py, test_interactive.py and test_jupyterlab.py all use this one.
+
+import functools  # noqa: E402
+import http.server  # noqa: E402
+import shutil  # noqa: E402
+import threading  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(built_book):
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("MLCOURSE_REQUIRE_BROWSER") == "1":
+            pytest.fail("MLCOURSE_REQUIRE_BROWSER=1 but Chromium is not installed (apt-get install chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()

@@ -85,9 +85,9 @@ def test_mathjax_knows_the_book_macros(built_book):
 def test_interactive_figures_are_precomputed_for_the_static_book(built_book):
     """The basis explorer reads without a kernel: HTML controls over precomputed frames."""
     html = page(built_book, "book/foundations/change_of_basis")
-    parts = html.split('<figure class="mlc-explorer"', 1)
+    parts = html.split('<div class="mlc-explorer"', 1)
     assert len(parts) == 2, "the basis explorer has no web stand-in"
-    explorer = parts[1].split("</figure>", 1)[0]
+    explorer = parts[1].split("</script></div>", 1)[0]
     assert 'type="range"' in explorer and "data:image/png;base64" in explorer
 
 

@@ -17,12 +17,8 @@ here. Without Chromium these tests are skipped, unless ``MLCOURSE_REQUIRE_BROWSE
 ``.ci/run``) makes that a failure.
 """
 
-import functools
-import http.server
-import os
 import re
 import shutil
-import threading
 from urllib.parse import urlparse
 
 import pytest
@@ -51,33 +47,7 @@ ALLOWED_CONSOLE = [
 EXTRA_PAGES = ["search", "genindex"]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the test output readable
-        pass
-
-
-@pytest.fixture(scope="session")
-def site(built_book):
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("MLCOURSE_REQUIRE_BROWSER") == "1":
-            pytest.fail("MLCOURSE_REQUIRE_BROWSER=1 but Chromium is not installed (apt-get install chromium)")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+# (the `site` and `browser` fixtures are in tests/conftest.py: one Playwright per test process)
 
 
 class Visit:

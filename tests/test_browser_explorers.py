@@ -15,7 +15,7 @@ import re
 
 import pytest
 from book_helpers import toc_entries
-from test_browser import Visit, browser, site  # noqa: F401  (fixtures)
+from test_browser import Visit
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -54,7 +54,7 @@ def _expected_index(figure) -> int:
 
 
 @pytest.mark.parametrize("page", sorted(EXPECTED))
-def test_every_control_of_every_explorer_shows_the_right_frame(browser, site, built_book, page):  # noqa: F811
+def test_every_control_of_every_explorer_shows_the_right_frame(browser, site, built_book, page):
     visit = Visit(browser, f"{site}/{page}.html")
     try:
         figures = visit.page.locator("div.mlc-explorer").all()
@@ -97,7 +97,7 @@ def _expected_points(data, problem, i, j, n, o) -> int:
     return min(upto, len(path) // 2)
 
 
-def test_the_playground_explorer_draws_the_precomputed_paths(browser, site, built_book):  # noqa: F811
+def test_the_playground_explorer_draws_the_precomputed_paths(browser, site, built_book):
     visit = Visit(browser, f"{site}/book/optimization/playground.html")
     try:
         root = visit.page.locator("div[id^='mlc-explorer-']").first

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 
 import matplotlib
 
@@ -106,34 +105,26 @@ def test_a_grid_over_the_budget_is_refused_with_its_size():
         e.html()
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_the_stand_in_swaps_to_the_right_frame_in_a_browser(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_the_stand_in_swaps_to_the_right_frame_in_a_browser(tmp_path, browser):
     e = make()
     page_html = f"<!doctype html><html><body>{e.html()}</body></html>"
     path = tmp_path / "explorer.html"
     path.write_text(page_html, encoding="utf-8")
     frames, alts = e.frames()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        page = browser.new_page()
-        errors = []
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.goto(path.as_uri())
-        img = page.locator("div.mlc-explorer img")
-        slider = page.get_by_label("amplitude")
-        slider.focus()
-        page.keyboard.press("ArrowRight")  # a: 1.0 -> 2.0, kind: sin  => frame 4
-        assert img.get_attribute("data-frame") == "4"
-        assert img.get_attribute("src").endswith(frames[4]) and img.get_attribute("alt") == alts[4]
-        assert slider.get_attribute("aria-valuetext") == "2"
-        page.get_by_label("function").select_option("1")  # cos => frame 5
-        assert img.get_attribute("data-frame") == "5" and img.get_attribute("alt") == alts[5]
-        browser.close()
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(path.as_uri())
+    img = page.locator("div.mlc-explorer img")
+    slider = page.get_by_label("amplitude")
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # a: 1.0 -> 2.0, kind: sin  => frame 4
+    assert img.get_attribute("data-frame") == "4"
+    assert img.get_attribute("src").endswith(frames[4]) and img.get_attribute("alt") == alts[4]
+    assert slider.get_attribute("aria-valuetext") == "2"
+    page.get_by_label("function").select_option("1")  # cos => frame 5
+    assert img.get_attribute("data-frame") == "5" and img.get_attribute("alt") == alts[5]
+    page.close()
     assert not errors
 
 

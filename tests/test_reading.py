@@ -60,7 +60,7 @@ def test_glue_refuses_bad_input():
         glue("a:b", 1.0)  # the role would read ':b' as a format spec
     with pytest.raises(TypeError, match="fmt must be a format spec string"):
         glue("a", 1.0, fmt=3)
-    with pytest.raises(ValueError, match=r"fmt '\.3d' cannot format a float"):
+    with pytest.raises(ValueError, match=r"value must be something fmt '\.3d' can format; got a float"):
         glue("a", 1.5, fmt=".3d")
 
 
