@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,16 @@ def list_markers_in_math(markdown: str) -> list[int]:
                 state = None if state == "$" else ("$" if state is None else state)
             i += 1
     return found
+
+
+#: Debian's Chromium (apt-get install chromium) and its flags, for every browser test
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

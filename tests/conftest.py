@@ -164,19 +164,9 @@ def built_book():
 
 import functools  # noqa: E402
 import http.server  # noqa: E402
-import shutil  # noqa: E402
 import threading  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from book_helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -18,7 +18,6 @@ here. Without Chromium these tests are skipped, unless ``MLCOURSE_REQUIRE_BROWSE
 """
 
 import re
-import shutil
 from urllib.parse import urlparse
 
 import pytest
@@ -26,16 +25,6 @@ from book_helpers import ROOT, toc_entries
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 #: Console messages that are known upstream noise, each with the reason it is harmless.
