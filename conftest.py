@@ -7,8 +7,9 @@
 * Every collected notebook is marked ``notebooks`` and with the part of the book it belongs to
   (``pytest -m foundations`` runs Part 1's unit tests and notebooks).
 * In parallel (``pytest -n auto``, pytest-xdist) the cells of one notebook share a kernel, so they
-  go to one worker together (:func:`pytest_xdist_make_scheduler`), and every notebook kernel and
-  BLAS library uses one thread: the workers already fill the cores.
+  go to one worker together (:func:`pytest_xdist_make_scheduler`), and nbval's kernels and the
+  workers' BLAS libraries use one thread: the workers already fill the cores. (The book build and
+  the determinism test's kernels keep the machine's default; see ``THREAD_VARIABLES``.)
 * A notebook executes as few times as the checks need. tests/test_determinism.py executes every
   notebook afresh, in a new kernel, failing on any error as nbval does, and compares the text
   with the build's execution. Where that test is selected for a notebook, nbval's execution of
@@ -26,9 +27,15 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 #: one thread per process for the kernels nbval and the determinism test start, and for the
 #: workers: pytest-xdist runs one worker per core already (set before any library reads them)
+#: The book build and tests/test_determinism.py must not inherit these: how many threads a BLAS
+#: product uses changes its rounding, and the determinism test compares the build's text with a
+#: second run under the same conditions as a reader's (see ``book_environment`` in
+#: tests/book_helpers.py, which removes the ones set here).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
-for _name in THREAD_VARIABLES:
-    os.environ.setdefault(_name, "1")
+SET_HERE = tuple(name for name in THREAD_VARIABLES if name not in os.environ)
+for _name in SET_HERE:
+    os.environ[_name] = "1"
+os.environ["MLCOURSE_THREADS_SET_BY_PYTEST"] = ",".join(SET_HERE)
 
 ROOT = Path(__file__).resolve().parent
 

@@ -215,6 +215,7 @@ def diagnose(given, expected, *, precision=None) -> tuple[bool, str]:
         How close counts as right; default: a relative error of 1e-9 (``exact()`` for sympy).
     """
     from .exercises import Exercise, Precision, exact, judge, relative
+    from .exercises._core import _is_sympy
 
     if precision is None:
         precision = exact() if _is_sympy(expected) else relative(1e-9)
@@ -232,14 +233,6 @@ def diagnose(given, expected, *, precision=None) -> tuple[bool, str]:
     ex = Exercise("(diagnose)", lambda: None, lambda: expected, precision, expects="a number or an array")
     verdict = judge(ex, given)
     return verdict.ok, verdict.message
-
-
-def _is_sympy(value) -> bool:
-    try:
-        import sympy as sp
-    except ImportError:  # pragma: no cover - sympy is a dependency
-        return False
-    return isinstance(value, (sp.Basic, sp.MatrixBase))
 
 
 def feedback(key: str, value):

@@ -21,8 +21,21 @@ def jupyter_book(*args, cwd):
     """
     exe = Path(sys.executable).with_name("jupyter-book")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=1500, env=env)
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=1500,
+                          env=book_environment())
+
+
+def book_environment() -> dict[str, str]:
+    """The environment of a book build as the README runs it, for the kernels that fill its cache.
+
+    Without the variables that the root conftest.py sets for the tests: MPLBACKEND (the book's
+    kernels draw inline) and the one-thread limits (a BLAS product's rounding depends on how many
+    threads share it, so the build and tests/test_determinism.py's second run must both use the
+    machine's default, as ``jupyter-book build`` run from the README does).
+    """
+    set_by_pytest = set(filter(None, os.environ.get("MLCOURSE_THREADS_SET_BY_PYTEST", "").split(",")))
+    drop = {"MPLBACKEND", "MLCOURSE_THREADS_SET_BY_PYTEST", *set_by_pytest}
+    return {k: v for k, v in os.environ.items() if k not in drop}
 
 
 def toc_entries():

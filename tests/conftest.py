@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from book_helpers import HTML, ROOT, jupyter_book, toc_entries
+from book_helpers import HTML, ROOT, book_environment, jupyter_book, toc_entries
 
 API_COUNTS = pytest.StashKey[dict]()
 
@@ -124,7 +124,7 @@ def execute_uncached_notebooks(root: Path = ROOT) -> None:
     """
     config = yaml.safe_load((root / "_config.yml").read_text())
     notebooks = [str(root / f"{e}.ipynb") for e in toc_entries() if (root / f"{e}.ipynb").exists()]
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the book's kernels draw inline
+    env = book_environment()  # inline figures, and the machine's default number of threads
     subprocess.run([sys.executable, "-c", _EXECUTE_INTO_CACHE, str(root / "_build" / ".jupyter_cache"),
                     str(config["execute"]["timeout"]), *notebooks],
                    cwd=root, env=env, capture_output=True, timeout=1500, check=False)

@@ -2,7 +2,9 @@
 
 The book build executes each notebook once and keeps the result in its execution cache
 (``_build/.jupyter_cache``, matched on the notebook's code); this test executes the notebook again
-in a fresh kernel and compares the two runs code cell by code cell. Only what is
+in a fresh kernel, in the same environment as the build's kernels (the same number of BLAS and
+torch threads: a product split over more threads rounds differently), and compares the two runs
+code cell by code cell. Only what is
 documented as nondeterministic is ignored:
 
 * memory addresses in object representations (``<... at 0x7f...>``);
@@ -13,11 +15,12 @@ documented as nondeterministic is ignored:
   the figures they show, which are images, not text.
 """
 
+import os
 import re
 
 import nbformat
 import pytest
-from book_helpers import ROOT
+from book_helpers import ROOT, book_environment
 from nbclient import NotebookClient
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
@@ -57,8 +60,11 @@ def test_second_run_gives_the_same_text(built_book, path, monkeypatch):
     second = nbformat.read(path, as_version=4)
     record = get_cache(str(ROOT / "_build" / ".jupyter_cache")).match_cache_notebook(second)
     first = get_cache(str(ROOT / "_build" / ".jupyter_cache")).get_cache_bundle(record.pk).nb
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # the same (inline) backend as the book build
-    NotebookClient(second, timeout=300, kernel_name="python3",
+    # the same environment as the build's kernels: the inline backend, and the machine's default
+    # number of BLAS and torch threads (a product's rounding depends on it)
+    for name in set(os.environ) - set(book_environment()):
+        monkeypatch.delenv(name)
+    NotebookClient(second, timeout=180, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     a, b = text_outputs(first), text_outputs(second)
     assert len(a) == len(b), f"{rel}: {len(a)} code cells in the first run, {len(b)} in the second"

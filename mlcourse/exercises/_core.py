@@ -352,11 +352,11 @@ def _judge_symbolic(given, ex: Exercise, expected, mistakes: list) -> Verdict:
 def _sample_points(symbols) -> list[dict]:
     """A few fixed points (reproducible) at which two formulas in these symbols are compared."""
     rng = np.random.default_rng(20261205)
-    return [{s: sp_float(v) for s, v in zip(symbols, rng.uniform(0.2, 1.7, len(symbols)), strict=True)}
+    return [{s: _sp_float(v) for s, v in zip(symbols, rng.uniform(0.2, 1.7, len(symbols)), strict=True)}
             for _ in range(6)]
 
 
-def sp_float(value: float):
+def _sp_float(value: float):
     import sympy as sp
 
     return sp.Float(float(value), 30)
