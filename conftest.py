@@ -10,10 +10,11 @@
   go to one worker together (:func:`pytest_xdist_make_scheduler`), and nbval's kernels and the
   workers' BLAS libraries use one thread: the workers already fill the cores. (The book build and
   the determinism test's kernels keep the machine's default; see ``THREAD_VARIABLES``.)
-* A notebook executes as few times as the checks need. tests/test_determinism.py executes every
-  notebook afresh, in a new kernel, failing on any error as nbval does, and compares the text
-  with the build's execution. Where that test is selected for a notebook, nbval's execution of
-  the same notebook would prove nothing more, so it is deselected (the terminal summary says so).
+* A notebook executes as few times as the checks need: once in the book build (every cell,
+  solutions included, any error fails) and once more in tests/test_determinism.py (its student
+  edition, in a new kernel, failing on any error as nbval does; the text is compared with the
+  build's). Where that test is selected for a notebook, nbval's execution of the same notebook
+  would prove nothing more, so it is deselected (the terminal summary says so).
 """
 
 import ipaddress
@@ -181,6 +182,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_sep("-", "notebooks")
         terminalreporter.write_line(
             f"nbval's cells of {len(_COVERED)} notebooks deselected: tests/test_determinism.py executes "
-            "those notebooks (a fresh kernel, every cell, any error fails, as with nbval) and compares "
-            "their text with the build's execution; a second fresh execution would prove nothing more"
+            "their student editions (a fresh kernel, every cell but the solutions, any error fails, as "
+            "with nbval) and compares the text with the build's execution, which ran the solutions; "
+            "another fresh execution would prove nothing more"
         )

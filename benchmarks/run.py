@@ -31,6 +31,8 @@ OUT_JSON = ROOT / "benchmarks" / "results.json"
 #: budgets promised in the book (seconds, on two CPU cores)
 NOTEBOOK_BUDGET_S = 60.0
 IMPORT_BUDGET_S = 0.3
+#: mlcourse.interactive.PAGE_BUDGET, the most one stand-in may add to a page (bytes)
+PAGE_BUDGET_BYTES = 2_000_000
 
 
 def machine() -> dict:
@@ -278,6 +280,75 @@ def vae_time(repeat: int) -> dict:
             "val_neg_elbo": float(result["history"].val_loss[-1])}
 
 
+#: run first in the benchmark's kernel: time every web stand-in an interactive figure renders
+_TIME_STAND_INS = """
+import time as _time
+import mlcourse.interactive as _interactive
+_STAND_IN_SECONDS = []
+def _timed(method):
+    def wrapper(self, *args, **kwargs):
+        start = _time.perf_counter()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _STAND_IN_SECONDS.append(_time.perf_counter() - start)
+    return wrapper
+_interactive.Explorer.html = _timed(_interactive.Explorer.html)
+_interactive.Interactive.html = _timed(_interactive.Interactive.html)
+"""
+_REPORT_STAND_INS = "import json as _json; print(_json.dumps(_STAND_IN_SECONDS))"
+
+
+def explorer_costs(repeat: int) -> list[dict]:
+    """What the kernel-free interactive figures cost: build time and page weight, per notebook.
+
+    Build time: the seconds a notebook's kernel spends drawing the precomputed frames of its web
+    stand-ins (``Explorer.html`` and ``Interactive.html``, timed inside a fresh kernel running the
+    whole notebook), median over ``repeat`` runs. Page weight: the built page
+    (``_build/html/<page>.html``, when the book is built) and the part of it that is frames
+    (base64 images inside ``mlc-explorer`` stand-ins).
+    """
+    import re
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    found = []
+    for path in sorted((ROOT / "book").rglob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        if ".ipynb_checkpoints" in path.parts or not re.search(r"explore\(|Interactive\(|_explorer\(", text):
+            continue
+        runs = []
+        for _ in range(repeat):
+            nb = nbformat.read(path, as_version=4)
+            first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+            # after the setup cell (which may install mlcourse), before everything else
+            nb.cells.insert(first + 1, nbformat.v4.new_code_cell(_TIME_STAND_INS))
+            nb.cells.append(nbformat.v4.new_code_cell(_REPORT_STAND_INS))
+            start = time.perf_counter()
+            NotebookClient(nb, timeout=600, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            total = time.perf_counter() - start
+            printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+            stand_ins = json.loads(printed.strip().splitlines()[-1])
+            runs.append((sum(stand_ins), len(stand_ins), total))
+        rel = path.relative_to(ROOT / "book").with_suffix(".html")
+        page = ROOT / "_build" / "html" / rel
+        html = page.read_text(encoding="utf-8") if page.exists() else None
+        # the page's figures are image files; what is inline base64 is the stand-ins' frames
+        frames = None if html is None else sum(map(len, re.findall(r"[A-Za-z0-9+/=]{1000,}", html)))
+        found.append({
+            "notebook": str(path.relative_to(ROOT)),
+            "stand_ins": runs[0][1],
+            "stand_in_seconds": statistics.median(r[0] for r in runs),
+            "notebook_seconds": statistics.median(r[2] for r in runs),
+            "page_bytes": len(html.encode()) if html is not None else None,
+            "frame_bytes": frames,
+        })
+        print(f"{path.relative_to(ROOT)}: stand-ins {found[-1]['stand_in_seconds']:.1f} s", flush=True)
+    return found
+
+
 def book_build_times(repeat: int) -> dict:
     """Cold build (empty _build, every notebook executed) in a scratch copy, then warm rebuilds."""
     import shutil
@@ -302,18 +373,16 @@ def book_build_times(repeat: int) -> dict:
             if done.returncode:
                 failed.append(done.stdout[-2000:])
 
+        # the README's build: _ext/parallel_execution.py executes the notebooks over every core
         cold = median_time(build, 1)
         warm = median_time(build, repeat)
-        # the same cold build, with the notebooks first executed into the cache over every core by
-        # jupyter-cache (what the test suite's built_book fixture does; see tests/conftest.py)
+        # the same cold build with Jupyter Book's own execution, one notebook at a time
         shutil.rmtree(scratch / "_build")
-        sys.path.insert(0, str(ROOT / "tests"))
-        from conftest import execute_uncached_notebooks
-
-        cold_parallel = median_time(lambda: (execute_uncached_notebooks(scratch), build()), 1)
+        env["MLCOURSE_SERIAL_EXECUTION"] = "1"
+        cold_serial = median_time(build, 1)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return {"cold_s": cold, "warm_s": warm, "warm_budget_s": 60.0, "cold_parallel_s": cold_parallel,
+    return {"cold_s": cold, "warm_s": warm, "warm_budget_s": 60.0, "cold_serial_s": cold_serial,
             "cores": os.cpu_count(), "failed": bool(failed)}
 
 
@@ -352,7 +421,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median is reported)")
     parser.add_argument("--no-build", action="store_true", help="skip the (slow) cold and warm book builds")
-    sections = ["playground", "library", "vae", "optimizer_loop", "build", "suite"]
+    sections = ["playground", "library", "vae", "optimizer_loop", "explorers", "build", "suite"]
     parser.add_argument("--only", choices=sections,
                         help="re-measure one section and merge it into the existing results.json "
                         "(suite: the test command, several minutes; not part of a full run)")
@@ -368,6 +437,7 @@ def main(argv=None) -> int:
             "library": lambda r: neural_networks(r) + decomposition_times(r),
             "vae": vae_time,
             "optimizer_loop": optimizer_loop,
+            "explorers": explorer_costs,
             "build": book_build_times,
             "suite": suite_times,
         }[args.only](args.repeat)
@@ -393,6 +463,7 @@ def main(argv=None) -> int:
     results["library"] = neural_networks(args.repeat) + decomposition_times(args.repeat)
     results["playground"] = playground_times(args.repeat)
     results["vae"] = vae_time(args.repeat)
+    results["explorers"] = explorer_costs(args.repeat)
     results["build"] = None if args.no_build else book_build_times(args.repeat)
 
     OUT_JSON.write_text(json.dumps(results, indent=2) + "\n")
@@ -480,6 +551,20 @@ def render(r: dict) -> str:
     v = r["vae"]
     lines += ["", "## VAE", "", "| what | seconds | held-out -ELBO per image |", "| --- | ---: | ---: |",
               f"| {v['what']} | {v['seconds']:.1f} | {v['val_neg_elbo']:.2f} |"]
+    explorers = r.get("explorers")
+    if explorers:
+        lines += ["", "## Interactive figures in the web book (kernel-free stand-ins)", "",
+                  "Build time: seconds the notebook's kernel spends drawing the stand-ins' frames "
+                  "(part of the notebook's run). Page weight: the built page, and how much of it is "
+                  f"frames (budget per stand-in: {PAGE_BUDGET_BYTES / 1e6:.0f} MB).", "",
+                  "| notebook | stand-ins | frames drawn in (s) | notebook run (s) | page (kB) "
+                  "| of which frames (kB) |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for e in explorers:
+            page = "-" if e["page_bytes"] is None else f"{e['page_bytes'] / 1e3:.0f}"
+            frames = "-" if e["frame_bytes"] is None else f"{e['frame_bytes'] / 1e3:.0f}"
+            lines.append(f"| `{e['notebook']}` | {e['stand_ins']} | {e['stand_in_seconds']:.1f} | "
+                         f"{e['notebook_seconds']:.1f} | {page} | {frames} |")
     build = r.get("build")
     if build:
         lines += [
@@ -488,10 +573,10 @@ def render(r: dict) -> str:
             "",
             "| what | seconds | budget | met |",
             "| --- | ---: | --- | --- |",
-            f"| cold (empty cache: every notebook executed, one at a time) | {build['cold_s']:.0f} | - | - |",
-            *([f"| cold, the notebooks first executed into the cache over {build['cores']} cores by "
-               f"jupyter-cache (as the tests' `built_book` does) | {build['cold_parallel_s']:.0f} | - | - |"]
-              if "cold_parallel_s" in build else []),
+            f"| cold (empty cache: every notebook executed over {build['cores']} cores by "
+            f"`_ext/parallel_execution.py`) | {build['cold_s']:.0f} | - | - |",
+            *([f"| cold, one notebook at a time (Jupyter Book alone: `MLCOURSE_SERIAL_EXECUTION=1`) | "
+               f"{build['cold_serial_s']:.0f} | - | - |"] if "cold_serial_s" in build else []),
             f"| warm (cache, nothing changed) | {build['warm_s']:.1f} | "
             f"under {build['warm_budget_s']:.0f} s | {yes_no(build['warm_s'] < build['warm_budget_s'])} |",
         ]

@@ -4,21 +4,18 @@
   libraries would otherwise start a thread per core in every pytest-xdist worker, and the tiny
   networks and matrices of the tests run faster, and identically, on one.
 * ``built_book``: the HTML book, for tests/test_book.py, tests/test_browser.py and
-  tests/test_determinism.py, built once per run even when several workers ask for it, with the
-  notebooks that its execution cache lacks executed over every core first.
+  tests/test_determinism.py, built once per run even when several workers ask for it (the build
+  executes the notebooks its cache lacks over every core: _ext/parallel_execution.py).
 * ``api_counts``: what tests/test_bad_input.py and tests/test_fuzz_api.py tried; the summary
   prints it (``bad-input table: N public callables covered, M bad inputs tried; fuzz: K calls``).
 """
 
 import json
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-import yaml
-from book_helpers import HTML, ROOT, book_environment, jupyter_book, toc_entries
+from book_helpers import HTML, ROOT, jupyter_book
 
 API_COUNTS = pytest.StashKey[dict]()
 
@@ -102,34 +99,6 @@ def one_thread():
         torch.set_num_threads(before)
 
 
-#: jupyter-cache's own parallel executor, run in a fresh process (no torch or kernels of ours to fork)
-_EXECUTE_INTO_CACHE = """
-import sys
-from jupyter_cache import get_cache
-from jupyter_cache.executors import load_executor
-cache = get_cache(sys.argv[1])
-uris = [cache.add_nb_to_project(path).uri for path in sys.argv[3:]]
-load_executor("local-parallel", cache=cache).run_and_cache(filter_uris=uris, timeout=int(sys.argv[2]))
-"""
-
-
-def execute_uncached_notebooks(root: Path = ROOT) -> None:
-    """Execute the book's notebooks that the build's execution cache lacks, several at a time.
-
-    Jupyter Book executes the notebooks one after the other. jupyter-cache, which it uses, can run
-    them in a pool of processes, one per core, and store each result exactly as the build would
-    (the same execution function, the notebook's folder as working directory, the build's timeout
-    per cell, errors not allowed); the build then finds them cached. A notebook that fails is not
-    cached, so the build executes it again itself and reports the failure as always.
-    """
-    config = yaml.safe_load((root / "_config.yml").read_text())
-    notebooks = [str(root / f"{e}.ipynb") for e in toc_entries() if (root / f"{e}.ipynb").exists()]
-    env = book_environment()  # inline figures, and the machine's default number of threads
-    subprocess.run([sys.executable, "-c", _EXECUTE_INTO_CACHE, str(root / "_build" / ".jupyter_cache"),
-                    str(config["execute"]["timeout"]), *notebooks],
-                   cwd=root, env=env, capture_output=True, timeout=1500, check=False)
-
-
 @pytest.fixture(scope="session")
 def built_book():
     """The HTML book, built as the README builds it (warnings are errors; cached execution).
@@ -149,7 +118,6 @@ def built_book():
         if previous.get("run") == run and run:
             returncode, log = previous["returncode"], previous["log"]
         else:
-            execute_uncached_notebooks()
             result = jupyter_book("build", ".", "-W", "-n", "--keep-going", cwd=ROOT)
             returncode, log = result.returncode, f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
             if run:

@@ -1,11 +1,19 @@
-"""Every notebook gives the same text outputs every time it runs.
+"""Every notebook gives the same text every time it runs, and its student edition runs too.
 
 The book build executes each notebook once and keeps the result in its execution cache
-(``_build/.jupyter_cache``, matched on the notebook's code); this test executes the notebook again
-in a fresh kernel, in the same environment as the build's kernels (the same number of BLAS and
-torch threads: a product split over more threads rounds differently), and compares the two runs
-code cell by code cell. Only what is
-documented as nondeterministic is ignored:
+(``_build/.jupyter_cache``, matched on the notebook's code). This test executes the notebook's
+*student edition* (:func:`mlcourse.edition.student_notebook`: the same notebook without its
+solutions) in a fresh kernel, in the same environment as the build's kernels (the same number of
+BLAS and torch threads: a product split over more threads rounds differently), and compares the
+text under every code cell it kept with the build's. One execution shows three things:
+
+* the student edition runs top to bottom, and its self-checks say "no answer yet";
+* a second run prints the same text as the first (the notebook is deterministic);
+* a student sees the numbers the web book shows: no solution changes what later cells print
+  (for example by drawing from the chapter's random generator).
+
+The solutions themselves run in the build, which fails on any error. Only what is documented as
+nondeterministic is ignored:
 
 * memory addresses in object representations (``<... at 0x7f...>``);
 * lines that report a measured duration (``2.0 s``, ``9.19 ms``, ``1.3 µs``), and with them
@@ -15,6 +23,7 @@ documented as nondeterministic is ignored:
   the figures they show, which are images, not text.
 """
 
+import json
 import os
 import re
 
@@ -52,14 +61,35 @@ def text_outputs(nb) -> list[str]:
     return found
 
 
+def _kept_cells(first, second) -> list[int]:
+    """For each code cell of the student edition, the index of the same cell among the book's.
+
+    The student edition keeps the book's code cells that are not solutions, unchanged and in
+    order, so a walk through both finds each one.
+    """
+    book = [c.source for c in first.cells if c.cell_type == "code"]
+    found, j = [], 0
+    for cell in (c for c in second.cells if c.cell_type == "code"):
+        while j < len(book) and book[j] != cell.source:
+            j += 1
+        assert j < len(book), f"a code cell of the student edition is not in the book: {cell.source[:80]!r}"
+        found.append(j)
+        j += 1
+    return found
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_second_run_gives_the_same_text(built_book, path, monkeypatch):
+def test_student_edition_runs_and_prints_what_the_book_printed(built_book, path, monkeypatch):
     from jupyter_cache import get_cache
 
+    from mlcourse.edition import student_notebook
+
     rel = path.relative_to(ROOT)
-    second = nbformat.read(path, as_version=4)
-    record = get_cache(str(ROOT / "_build" / ".jupyter_cache")).match_cache_notebook(second)
-    first = get_cache(str(ROOT / "_build" / ".jupyter_cache")).get_cache_bundle(record.pk).nb
+    source = nbformat.read(path, as_version=4)
+    cache = get_cache(str(ROOT / "_build" / ".jupyter_cache"))
+    first = cache.get_cache_bundle(cache.match_cache_notebook(source).pk).nb
+    student = student_notebook(json.loads(nbformat.writes(source)), name=str(rel))
+    second = nbformat.reads(json.dumps(student), as_version=4)
     # the same environment as the build's kernels: the inline backend, and the machine's default
     # number of BLAS and torch threads (a product's rounding depends on it)
     for name in set(os.environ) - set(book_environment()):
@@ -67,6 +97,8 @@ def test_second_run_gives_the_same_text(built_book, path, monkeypatch):
     NotebookClient(second, timeout=180, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     a, b = text_outputs(first), text_outputs(second)
-    assert len(a) == len(b), f"{rel}: {len(a)} code cells in the first run, {len(b)} in the second"
-    for i, (x, y) in enumerate(zip(a, b, strict=True)):
-        assert x == y, f"{rel}, code cell {i}: the two runs differ\nfirst : {x[:500]!r}\nsecond: {y[:500]!r}"
+    for i, j in enumerate(_kept_cells(first, second)):
+        assert a[j] == b[i], (f"{rel}, code cell {j}: the student edition's run printed other text than "
+                              f"the book's\nbook   : {a[j][:500]!r}\nstudent: {b[i][:500]!r}")
+    if any("check.answer" in c.source for c in second.cells if c.cell_type == "code"):
+        assert "no answer yet" in "".join(b), f"{rel}: no placeholder answered 'no answer yet'"
