@@ -36,7 +36,10 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 SET_HERE = tuple(name for name in THREAD_VARIABLES if name not in os.environ)
 for _name in SET_HERE:
     os.environ[_name] = "1"
-os.environ["MLCOURSE_THREADS_SET_BY_PYTEST"] = ",".join(SET_HERE)
+# pytest-xdist's workers inherit the controller's environment, where these are already set: keep
+# the controller's record of what pytest set, or a worker would take them for the reader's own
+_SET_BEFORE = set(filter(None, os.environ.get("MLCOURSE_THREADS_SET_BY_PYTEST", "").split(",")))
+os.environ["MLCOURSE_THREADS_SET_BY_PYTEST"] = ",".join(sorted(_SET_BEFORE | set(SET_HERE)))
 
 ROOT = Path(__file__).resolve().parent
 
