@@ -182,11 +182,6 @@ FIGSIZE_WIDTH = re.compile(r"figsize=\(\s*([\d.]+)\s*,")
 #: figures wider than plotting.COLUMN_WIDTH still to be redrawn (counts may only go down; remove
 #: a notebook's entry when its figures fit: plotting.figsize(ncols, nrows))
 WIDE_FIGURES_LEFT = {
-    "book/foundations/derivatives_and_integrals.ipynb": 1,
-    "book/foundations/learning_as_optimization.ipynb": 1,
-    "book/foundations/taylor_and_newton.ipynb": 1,
-    "book/foundations/vectors_and_matrices.ipynb": 1,
-    "book/foundations/what_is_learning.ipynb": 4,
     "book/generative/autoencoders.ipynb": 2,
     "book/generative/latent_variables.ipynb": 2,
     "book/generative/vae.ipynb": 5,
@@ -195,11 +190,6 @@ WIDE_FIGURES_LEFT = {
     "book/neural_networks/convolutional_networks.ipynb": 2,
     "book/neural_networks/feedforward_and_backprop.ipynb": 1,
     "book/neural_networks/regularization_and_bias_variance.ipynb": 2,
-    "book/optimization/adam.ipynb": 2,
-    "book/optimization/gradient_descent.ipynb": 2,
-    "book/optimization/momentum.ipynb": 2,
-    "book/optimization/playground.ipynb": 1,
-    "book/optimization/sgd.ipynb": 1,
     "book/statistics/kl_asymmetry.ipynb": 2,
     "book/statistics/pca_ica.ipynb": 2,
     "book/statistics/umap.ipynb": 2,

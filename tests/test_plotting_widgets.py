@@ -154,7 +154,6 @@ def test_one_colour_per_concept():
         matplotlib.colormaps[cmap]
 
 
-@pytest.mark.xfail(strict=True, reason="optim.playground.COLORS (issue 17) still has its own colours")
 def test_the_playground_draws_each_optimizer_in_its_book_colour():
     from mlcourse.optim import playground
 

@@ -36,7 +36,6 @@ from .plane import simulate_plane
 from .problems import PROBLEMS, Problem
 
 __all__ = [
-    "COLORS",
     "DEFAULTS",
     "OPTIMIZERS",
     "Controls",
@@ -51,9 +50,26 @@ __all__ = [
 #: The optimizers of the playground, in drawing order, and their kind in :data:`batch.KINDS`.
 OPTIMIZERS = {"GD": "gd", "Momentum": "momentum", "Nesterov": "nesterov", "RMSprop": "rmsprop",
               "Adam": "adam"}
-#: One colour per optimizer (colour-blind safe, Okabe–Ito).
-COLORS = {"GD": "#000000", "Momentum": "#E69F00", "Nesterov": "#0072B2", "RMSprop": "#009E73",
-          "Adam": "#D55E00"}
+
+
+def _colors() -> dict[str, str]:
+    """Each optimizer's colour: its colour in the book's palette, :data:`mlcourse.plotting.COLORS`.
+
+    Looked up when something is drawn, because :mod:`mlcourse.plotting` imports matplotlib.
+    """
+    from ..plotting import COLORS as BOOK_COLORS
+
+    return {name: BOOK_COLORS[kind] for name, kind in OPTIMIZERS.items()}
+
+
+def __getattr__(name: str):
+    # ``COLORS``: the book's palette restricted to the playground's optimizers, by display name
+    # ({"GD": plotting.COLORS["gd"], ...}); computed on first use, so importing this module
+    # does not import matplotlib.
+    if name == "COLORS":
+        return _colors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Per problem, learning rates that make an instructive start: (GD family, RMSprop/Adam).
 DEFAULTS = {
@@ -247,6 +263,9 @@ class PlaygroundPlot:
     def __init__(self, ax_map, ax_loss, problem: str = "rosenbrock") -> None:
         from matplotlib.axes import Axes
 
+        from ..plotting import CMAPS
+        from ..plotting import COLORS as BOOK_COLORS
+
         for name, ax in (("ax_map", ax_map), ("ax_loss", ax_loss)):
             if not isinstance(ax, Axes) and not (name == "ax_loss" and ax is None):
                 raise TypeError(f"{name} must be a matplotlib Axes{' or None' if name == 'ax_loss' else ''}; "
@@ -254,15 +273,17 @@ class PlaygroundPlot:
         _problem(problem)
         self.ax_map, self.ax_loss = ax_map, ax_loss
         self.problem_name = None
-        self.image = ax_map.imshow(np.zeros((2, 2)), origin="lower", cmap="Blues_r", alpha=0.85,
+        self.image = ax_map.imshow(np.zeros((2, 2)), origin="lower", cmap=CMAPS["surface"], alpha=0.5,
                                    aspect="auto", interpolation="bilinear")
         self._contours = None
         self._still = {}  # the cached pixels of render_png, by problem and loss-axis limits
-        self.minima = ax_map.plot([], [], "*", color="gold", ms=14, mec="k", mew=0.8, zorder=4)[0]
-        self.start = ax_map.plot([], [], "o", color="white", ms=8, mec="k", zorder=6)[0]
+        self.minima = ax_map.plot([], [], "*", color=BOOK_COLORS["minimum"], ms=14, mec="k", mew=0.8,
+                                  zorder=4)[0]
+        self.start = ax_map.plot([], [], "o", color=BOOK_COLORS["start"], ms=8, mec="k", zorder=6)[0]
         self.lines, self.heads, self.crosses, self.loss_lines = {}, {}, {}, {}
+        colors = _colors()
         for name in OPTIMIZERS:
-            color = COLORS[name]
+            color = colors[name]
             self.lines[name] = ax_map.plot([], [], "-", color=color, lw=1.8, alpha=0.95, label=name,
                                            zorder=5)[0]
             self.heads[name] = ax_map.plot([], [], "o", color=color, ms=6, mec="white", zorder=7)[0]
@@ -295,7 +316,7 @@ class PlaygroundPlot:
         if self._contours is not None:
             self._contours.remove()
         X, Y, _ = p.grid(160)
-        self._contours = self.ax_map.contour(X, Y, image, levels=_levels(image), colors="white",
+        self._contours = self.ax_map.contour(X, Y, image, levels=_levels(image), colors="grey",
                                              linewidths=0.6, alpha=0.6)
         self.minima.set_data(p.minimizers[:, 0], p.minimizers[:, 1]) if len(p.minimizers) else \
             self.minima.set_data([], [])
@@ -667,15 +688,19 @@ _EXPLORER_JS = """
 def _image_uri(problem: Problem, size: int) -> str:
     import matplotlib.pyplot as plt
 
+    from ..plotting import CMAPS
+    from ..plotting import COLORS as BOOK_COLORS
+
     image, extent = _background(problem, 200)
     fig = plt.figure(figsize=(size / 100, size / 100), dpi=100)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.imshow(image, origin="lower", cmap="Blues_r", alpha=0.85, extent=extent, aspect="auto",
+    ax.imshow(image, origin="lower", cmap=CMAPS["surface"], alpha=0.5, extent=extent, aspect="auto",
               interpolation="bilinear")
     X, Y, _ = problem.grid(200)
-    ax.contour(X, Y, image, levels=_levels(image), colors="white", linewidths=0.6, alpha=0.6)
+    ax.contour(X, Y, image, levels=_levels(image), colors="grey", linewidths=0.6, alpha=0.6)
     if len(problem.minimizers):
-        ax.plot(problem.minimizers[:, 0], problem.minimizers[:, 1], "*", color="gold", ms=12, mec="k")
+        ax.plot(problem.minimizers[:, 0], problem.minimizers[:, 1], "*", color=BOOK_COLORS["minimum"], ms=12,
+                mec="k")
     ax.set_xlim(extent[:2])
     ax.set_ylim(extent[2:])
     ax.axis("off")
@@ -714,7 +739,8 @@ def explorer_data(problems=("valley", "rosenbrock", "himmelblau"), lr_factors=(0
         if check_positive(b, "betas", allow_zero=True) >= 1:
             raise ValueError(f"betas must be in [0, 1); got {b}")
     names = list(OPTIMIZERS)
-    out = {"names": names, "colors": [COLORS[n] for n in names], "betas": list(betas), "size": size,
+    colors = _colors()
+    out = {"names": names, "colors": [colors[n] for n in names], "betas": list(betas), "size": size,
            "problems": {}}
     for pname in problems:
         p = _problem(pname)
@@ -764,15 +790,16 @@ def static_explorer(problems=("valley", "rosenbrock", "himmelblau"),
     key = repr((problems, lr_factors, betas, n_steps, size)).encode()
     uid = "mlc-explorer-" + hashlib.sha1(key).hexdigest()[:10]
     options = "".join(f'<option value="{p}">{_problem(p).name}</option>' for p in problems)
+    colors = _colors()
     lines = "".join(
-        f'<polyline class="{n}" fill="none" stroke="{COLORS[n]}" stroke-width="2" '
+        f'<polyline class="{n}" fill="none" stroke="{colors[n]}" stroke-width="2" '
         f'stroke-linejoin="round" points=""/>' for n in OPTIMIZERS)
     crosses = "".join(
-        f'<text class="x{n}" fill="{COLORS[n]}" font-size="22" font-weight="bold" '
+        f'<text class="x{n}" fill="{colors[n]}" font-size="22" font-weight="bold" '
         f'text-anchor="middle" dominant-baseline="central" stroke="white" stroke-width="0.8">✕</text>'
         for n in OPTIMIZERS)
     legend = " ".join(
-        f'<span style="color:{COLORS[n]};font-weight:bold">━ {n}</span><span class="l{n}"></span>'
+        f'<span style="color:{colors[n]};font-weight:bold">━ {n}</span><span class="l{n}"></span>'
         for n in OPTIMIZERS)
     mid = len(lr_factors) // 2
     html = f"""
