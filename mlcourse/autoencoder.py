@@ -67,10 +67,12 @@ class Autoencoder(nn.Module):
         self.bias = bool(bias)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(check_int(seed, "seed", minimum=0))
+            # [math]
             self.encoder = nn.Sequential(
                 nn.Linear(n_features, n_code, bias=self.bias, dtype=dtype), _ACTIVATIONS[activation]()
             )
             self.decoder = nn.Linear(n_code, n_features, bias=self.bias, dtype=dtype)
+            # [/math]
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code h = f(x), shape (n, n_code)."""
@@ -82,8 +84,10 @@ class Autoencoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The reconstruction and the code, (g(f(x)), f(x)), for x of shape (n, n_features)."""
+        # [math]
         h = self.encode(x)
         return self.decode(h), h
+        # [/math]
 
 
 def sparsity_penalty(h: torch.Tensor) -> torch.Tensor:

@@ -174,14 +174,18 @@ def conv2d(x, w, b=None, stride=1, padding=0) -> np.ndarray:
     ``torch.nn.functional.conv2d(x, w, b, stride, padding)``.
     """
     x, w, kernel, stride, padding, out = _conv_setup(x, w, stride, padding)
-    windows = _windows(_pad(x, padding), kernel, stride, out)          # (N, C, Ho, Wo, Fh, Fw)
-    y = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))          # (N, Ho, Wo, K)
-    y = y.transpose(0, 3, 1, 2)
     if b is not None:
         b = as_float_array(b, "b")
         if b.shape != (w.shape[0],):
             raise ValueError(f"b must have shape ({w.shape[0]},), one bias per filter; got shape {b.shape}")
+    # the sum over c, p, q of the Notes: every window against every filter, in one contraction
+    # [math]
+    windows = _windows(_pad(x, padding), kernel, stride, out)          # (N, C, Ho, Wo, Fh, Fw)
+    y = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))          # (N, Ho, Wo, K)
+    y = y.transpose(0, 3, 1, 2)
+    if b is not None:
         y = y + b[None, :, None, None]
+    # [/math]
     return np.ascontiguousarray(y)
 
 
@@ -258,14 +262,18 @@ def max_pool2d_backward(grad_out, x, kernel_size, stride=None, padding=0) -> np.
     """
     x, kernel, stride, padding, out = _pool_setup(x, kernel_size, stride, padding)
     g = _check_grad_out(grad_out, (*x.shape[:2], *out), "x, kernel_size, stride and padding")
+    # [math]
     xp = _pad(x, padding, -np.inf)
     windows = _windows(xp, kernel, stride, out)
     n, c, ho, wo = g.shape
+    # where each window's maximum is, as a row and a column of the padded input
     flat_argmax = windows.reshape(n, c, ho, wo, -1).argmax(axis=-1)
     rows = np.arange(ho)[None, None, :, None] * stride[0] + flat_argmax // kernel[1]
     cols = np.arange(wo)[None, None, None, :] * stride[1] + flat_argmax % kernel[1]
+    # the whole gradient of the window goes there (overlapping windows add up)
     dxp = np.zeros_like(xp)
     np.add.at(dxp, (np.arange(n)[:, None, None, None], np.arange(c)[None, :, None, None], rows, cols), g)
+    # [/math]
     return _crop(dxp, padding)
 
 

@@ -88,8 +88,10 @@ class VAE(nn.Module):
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Q(z | x) = N(μ(x), diag σ²(x)): returns μ and log σ², each of shape (n, n_latent)."""
+        # [math]
         h = self.encoder(as_batch_tensor(x, "x", self.n_features, self.to_mu.weight.dtype))
         return self.to_mu(h), self.to_log_var(h)
+        # [/math]
 
     def reparameterize(
         self, mu: torch.Tensor, log_var: torch.Tensor, generator: torch.Generator | None = None
@@ -102,12 +104,16 @@ class VAE(nn.Module):
             raise ValueError(f"log_var must have the shape of mu, {tuple(mu.shape)}; "
                              f"got {tuple(log_var.shape)}")
         _check_generator(generator)
+        # [math]
         eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device=mu.device)
         return mu + torch.exp(0.5 * log_var) * eps
+        # [/math]
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Parameters of P(x | z): Bernoulli logits, or the Gaussian mean; shape (n, n_features)."""
+        # [math]
         return self.decoder(as_batch_tensor(z, "z", self.n_latent, self.to_mu.weight.dtype))
+        # [/math]
 
     def mean_image(self, z: torch.Tensor) -> torch.Tensor:
         """E[x | z]: sigmoid of the logits (Bernoulli) or the mean itself (Gaussian)."""
@@ -121,12 +127,14 @@ class VAE(nn.Module):
         if decoded.shape != x.shape:
             raise ValueError(f"decoded must have the shape of x, {tuple(x.shape)}; "
                              f"got {tuple(decoded.shape)}")
+        # [math]
         if self.likelihood == "bernoulli":
             # Σ_d x_d log p_d + (1 - x_d) log(1 - p_d), with p = sigmoid(logits), written stably
             return -nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction="none").sum(-1)
         sigma = self.noise_std
         sq = ((x - decoded) ** 2).sum(-1)
         return -0.5 * x.shape[-1] * np.log(2 * np.pi * sigma**2) - sq / (2 * sigma**2)
+        # [/math]
 
     def _check_range(self, x, name: str) -> None:
         """Bernoulli pixels are probabilities: data outside [0, 1] (say, grey levels 0-255) is a mistake."""
@@ -136,9 +144,11 @@ class VAE(nn.Module):
 
     def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
         """Encode, sample one z, decode: returns (decoded, mu, log_var)."""
+        # [math]
         mu, log_var = self.encode(x)
         z = self.reparameterize(mu, log_var, generator)
         return self.decode(z), mu, log_var
+        # [/math]
 
 
 class ELBOTerms(NamedTuple):
@@ -177,6 +187,7 @@ def elbo(
     model._check_range(x, "x")
     _check_generator(generator)
     n_samples = check_int(n_samples, "n_samples", minimum=1)
+    # [math]
     mu, log_var = model.encode(x)
     # σ = exp(½ log σ²) underflows to 0 when a diverging model sends log σ² to -∞: the smallest positive
     # float keeps the KL a number (huge, or infinite with the other σ), which training reports as divergence
@@ -188,6 +199,7 @@ def elbo(
     recon = recon / n_samples
     kl = gaussian_kl(mu, sigma, torch.zeros_like(mu), torch.ones_like(sigma)).sum(-1)
     return ELBOTerms(recon, kl, recon - kl)
+    # [/math]
 
 
 class TrainingResult(NamedTuple):

@@ -31,11 +31,13 @@ def book_environment() -> dict[str, str]:
     Without the variables that the root conftest.py sets for the tests: MPLBACKEND (the book's
     kernels draw inline) and the one-thread limits (a BLAS product's rounding depends on how many
     threads share it, so the build and tests/test_determinism.py's second run must both use the
-    machine's default, as ``jupyter-book build`` run from the README does).
+    machine's default, as ``jupyter-book build`` run from the README does); with ``TQDM_DISABLE``
+    as the build sets it.
     """
     set_by_pytest = set(filter(None, os.environ.get("MLCOURSE_THREADS_SET_BY_PYTEST", "").split(",")))
     drop = {"MPLBACKEND", "MLCOURSE_THREADS_SET_BY_PYTEST", *set_by_pytest}
-    return {k: v for k, v in os.environ.items() if k not in drop}
+    # as _ext/parallel_execution.py sets for the build's kernels: no progress bars on the pages
+    return {"TQDM_DISABLE": "1"} | {k: v for k, v in os.environ.items() if k not in drop}
 
 
 def toc_entries():

@@ -305,3 +305,21 @@ def test_kernels_started_by_the_build_use_encrypted_transport(tmp_path):
         KernelManager.class_traits()["transport_encryption"].default_value = "disabled"
     assert policy == "auto"
     assert "without encryption" not in after, after
+
+
+def test_no_page_shows_a_progress_bar(built_book):
+    """A progress bar is for a reader waiting on a kernel; on a page it stays frozen (often at 0%).
+
+    The build's kernels run with TQDM_DISABLE=1 (_ext/parallel_execution.py); a bar forced on with
+    ``disable=False`` would still show, as tqdm's text ("0%|          | 0/400 [00:00<?, ?it/s]").
+    """
+    import html as html_module
+
+    bar = re.compile(r"\d+%\|[^|\n]{0,40}\|\s*\d+/\d+|\d+(?:\.\d+)?\s?(?:it/s|s/it)\]")
+    shown = []
+    for path in _html_pages(built_book):
+        text = re.sub(r"<script.*?</script>", "", path.read_text(encoding="utf-8"), flags=re.S)
+        match = bar.search(html_module.unescape(re.sub(r"<[^>]+>", "", text)))
+        if match:
+            shown.append(f"{path.relative_to(built_book)}: {match.group(0)!r}")
+    assert not shown, "progress bars on the pages:\n" + "\n".join(shown)

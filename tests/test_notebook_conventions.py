@@ -182,14 +182,6 @@ FIGSIZE_WIDTH = re.compile(r"figsize=\(\s*([\d.]+)\s*,")
 #: figures wider than plotting.COLUMN_WIDTH still to be redrawn (counts may only go down; remove
 #: a notebook's entry when its figures fit: plotting.figsize(ncols, nrows))
 WIDE_FIGURES_LEFT = {
-    "book/generative/autoencoders.ipynb": 2,
-    "book/generative/latent_variables.ipynb": 2,
-    "book/generative/vae.ipynb": 5,
-    "book/generative/variational_inference.ipynb": 1,
-    "book/neural_networks/activations.ipynb": 2,
-    "book/neural_networks/convolutional_networks.ipynb": 2,
-    "book/neural_networks/feedforward_and_backprop.ipynb": 1,
-    "book/neural_networks/regularization_and_bias_variance.ipynb": 2,
     "book/statistics/kl_asymmetry.ipynb": 2,
     "book/statistics/pca_ica.ipynb": 2,
     "book/statistics/umap.ipynb": 2,

@@ -171,26 +171,30 @@ class Linear(Layer):
         bias = check_bool(bias, "bias")
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
+        # [math]
         bound = 1.0 / np.sqrt(self.in_features)
         self.params["weight"] = rng.uniform(-bound, bound, size=(self.out_features, self.in_features))
         if bias:
             self.params["bias"] = rng.uniform(-bound, bound, size=self.out_features)
+        # [/math]
 
     def forward(self, x):
         x = _check_batch(x, "x", self.in_features, repr(self))
+        # [math]
         self._x = x
-        y = x @ self.params["weight"].T
+        y = x @ self.params["weight"].T                # Z = X Wᵀ + 1 bᵀ
         if "bias" in self.params:
             y = y + self.params["bias"]
         self._out_shape = y.shape
         return y
 
     def backward(self, grad_out):
-        g = self._check_grad(grad_out)
-        self.grads["weight"] = g.T @ self._x
+        g = self._check_grad(grad_out)                 # G = ∂L/∂Z
+        self.grads["weight"] = g.T @ self._x           # ∂L/∂W = Gᵀ X
         if "bias" in self.params:
-            self.grads["bias"] = g.sum(axis=0)
-        return g @ self.params["weight"]
+            self.grads["bias"] = g.sum(axis=0)         # ∂L/∂b = Gᵀ 1
+        return g @ self.params["weight"]               # ∂L/∂X = G W
+        # [/math]
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"
@@ -297,6 +301,7 @@ class Dropout(Layer):
     def forward(self, x):
         x = _values(x, "x")
         self._out_shape = x.shape
+        # [math]
         if not self.training or self.p == 0.0:
             self._scale = np.ones_like(x)
             return x
@@ -308,6 +313,7 @@ class Dropout(Layer):
     def backward(self, grad_out):
         with np.errstate(invalid="ignore"):
             return self._check_grad(grad_out) * self._scale
+        # [/math]
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
@@ -406,10 +412,12 @@ class Sequential(Layer):
         return x
 
     def backward(self, grad_out):
-        g = self._check_grad(grad_out)
+        g = self._check_grad(grad_out)                 # g_L = ∂L/∂h_L
+        # [math]
         for layer in reversed(self.layers):
-            g = layer.backward(g)
+            g = layer.backward(g)                      # g_{l-1} = (∂h_l/∂h_{l-1})ᵀ g_l
         return g
+        # [/math]
 
     def train(self, mode: bool = True) -> Sequential:
         """Switch every layer to train mode (or eval mode with ``mode=False``); returns the network."""
