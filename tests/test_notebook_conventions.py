@@ -179,17 +179,6 @@ STYLE_OVERRIDES = re.compile(r"rcParams|plt\.style|matplotlib\.rc\(|\bmpl\.rc\(|
                              r"set_matplotlib_formats")
 HEX_COLOUR = re.compile(r"""["']#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?["']""")
 FIGSIZE_WIDTH = re.compile(r"figsize=\(\s*([\d.]+)\s*,")
-#: figures wider than plotting.COLUMN_WIDTH still to be redrawn (counts may only go down; remove
-#: a notebook's entry when its figures fit: plotting.figsize(ncols, nrows))
-WIDE_FIGURES_LEFT = {
-    "book/statistics/kl_asymmetry.ipynb": 2,
-    "book/statistics/pca_ica.ipynb": 2,
-    "book/statistics/umap.ipynb": 2,
-    "book/theory/explicit_regularization.ipynb": 2,
-    "book/theory/implicit_bias.ipynb": 2,
-    "book/theory/neural_tangent_kernel.ipynb": 2,
-    "book/theory/sgd_implicit_regularization.ipynb": 2,
-}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
@@ -208,10 +197,9 @@ def test_figures_use_the_book_style(path):
             f"{where}: a hex colour; use mlcourse.plotting.COLORS[<concept>] (one colour per concept)"
         )
         wide += sum(float(w) > COLUMN_WIDTH for w in FIGSIZE_WIDTH.findall(text))
-    allowed = WIDE_FIGURES_LEFT.get(name(path), 0)
-    assert wide <= allowed, (
-        f"{name(path)}: rule 'figures fit the column': {wide} figures wider than {COLUMN_WIDTH} in "
-        f"(at most {allowed} left from before); use figsize=plotting.figsize(ncols, nrows)"
+    assert wide == 0, (
+        f"{name(path)}: rule 'figures fit the column': {wide} figures wider than {COLUMN_WIDTH} in; "
+        f"use figsize=plotting.figsize(ncols, nrows)"
     )
 
 
