@@ -1,11 +1,5 @@
 """Editions of the book's notebooks: ``python -m mlcourse.edition {student,reader} OUT_DIR``.
 
-The **student edition** is every chapter notebook without its solutions, for instructors to hand
-out: each exercise keeps its text and its self-check placeholder (``my_answer = None`` followed by
-``check.answer(key, my_answer)``), which answers "no answer yet" until the student fills it in;
-everything from a ``solution-start`` cell to its ``solution-end`` cell is removed. The notebooks
-still run top to bottom (a test executes every one of them), and carry no outputs.
-
 The **reader's edition** is every notebook of the book's table of contents rewritten in plain
 Jupyter Markdown and standard LaTeX, for the places readers run the notebooks (JupyterLab, Colab,
 VS Code, GitHub's preview), which know neither the book's TeX macros nor MyST: the macros of
@@ -13,12 +7,27 @@ VS Code, GitHub's preview), which know neither the book's TeX macros nor MyST: t
 ``{eq}`` references the numbers the web book shows, e.g. "(7.4)"; ``{numref}``, ``{ref}`` and ``{doc}``
 become the figure number, section title or chapter title; ``{cite}`` becomes the author-year text
 of ``book/references.bib``; a ``{glue:text}`` number becomes its name in code type (the code cell
-prints ``name = value``); an exercise becomes a bold "Exercise 7.2 (title)" paragraph, its gated
-solution a marked "Solution to Exercise 7.2" section right after it; an admonition a blockquote with
-a bold title; a figure's caption a "Fig. 7.1" paragraph after its cell. Solutions, code and the
-setup cell (which installs mlcourse on Colab) are kept; outputs are not. The repository keeps this
-edition in ``colab/book/`` (what the Colab and Binder buttons open); a test regenerates it and
-fails when it is out of date.
+prints ``name = value``); an admonition a blockquote with a bold title; a figure's caption a
+"Fig. 7.1" paragraph after its cell. An exercise becomes a heading, "Exercise 7.2 (title)", one
+level below its section's; its gated solution a heading one level further down, "Solution to
+Exercise 7.2 (open it once you have tried the exercise)", whose section opens folded: the heading
+cell carries ``jp-MarkdownHeadingCollapsed`` (read by JupyterLab 4 and Jupyter Notebook 7 when
+they open a notebook) and its ``metadata.id`` is listed in the notebook's
+``colab.collapsed_sections`` (read by Colab). Every cell of a solution is tagged ``solution``, and
+what follows a solution must start with a heading at least as high (the next exercise, the next
+section), so that the fold holds the solution and nothing else; the conversion refuses a chapter
+where it would not. Solutions, code and the setup cell (which installs mlcourse on Colab) are
+kept; outputs are not. The repository keeps this edition in ``colab/book/`` (what the Colab and
+Binder buttons and the web book's ``.ipynb`` download give); a test regenerates it and fails when
+it is out of date.
+
+The **student edition** is every chapter's reader's edition without its solutions, for
+instructors to hand out: each exercise keeps its text and its self-check placeholder
+(``my_answer = None`` followed by ``check.answer(key, my_answer)``), which answers "no answer yet"
+until the student fills it in; every cell tagged ``solution`` is removed. The notebooks still run
+top to bottom (their code cells are the book's, less the solutions') and carry no outputs.
+:func:`student_notebook` also takes a chapter as the book keeps it (MyST), and then removes
+everything from a ``solution-start`` cell to its ``solution-end`` cell.
 
 Usage (from the repository's root)::
 
@@ -36,9 +45,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["NOTICE", "READER_NOTICE", "Book", "chapter_notebooks", "expand_macros", "load_book",
-           "reader_edition", "reader_notebook", "student_notebook", "write_reader_edition",
-           "write_student_edition"]
+__all__ = ["FOLDED", "FOLDED_NOTICE", "NOTICE", "READER_NOTICE", "SOLUTION_HEADING", "Book",
+           "chapter_notebooks", "expand_macros", "load_book", "reader_edition", "reader_notebook",
+           "student_notebook", "write_reader_edition", "write_student_edition"]
 
 _START = re.compile(r"^\s*```+\{solution-start\}")
 _END = re.compile(r"^\s*```+\{solution-end\}")
@@ -58,6 +67,13 @@ def _text(cell: dict) -> str:
 def student_notebook(notebook: dict, *, name: str = "notebook") -> dict:
     """A copy of ``notebook`` (nbformat JSON as a dict) without solutions and outputs.
 
+    ``notebook`` is either a chapter as the book keeps it (MyST; a solution runs from its
+    ``solution-start`` cell to its ``solution-end`` cell) or its reader's edition
+    (:func:`reader_notebook`; every cell of a solution is tagged ``solution``), which gives the
+    student edition in plain Jupyter Markdown. Either way, the code cells that are not part of a
+    solution are kept unchanged and in order (outputs and execution counts cleared), and a notice
+    (:data:`NOTICE`) follows the title.
+
     Raises
     ------
     ValueError
@@ -67,22 +83,31 @@ def student_notebook(notebook: dict, *, name: str = "notebook") -> dict:
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise TypeError(f"notebook must be a notebook's JSON as a dict with a 'cells' list; got "
                         f"{type(notebook).__name__}")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string naming the notebook in messages; got {type(name).__name__}")
+    reader = ((notebook.get("metadata") or {}).get("mlcourse") or {}).get("edition") == "reader"
     kept, inside, opened_at = [], False, None
     for index, cell in enumerate(notebook["cells"]):
-        text = _text(cell) if cell.get("cell_type") == "markdown" else ""
-        if _START.match(text):
+        if reader:
+            if "solution" in (cell.get("metadata") or {}).get("tags", []):
+                continue
+            if cell.get("id") == "reader-edition-notice":
+                continue  # it describes the solutions; the student notice replaces it
+        else:
+            text = _text(cell) if cell.get("cell_type") == "markdown" else ""
+            if _START.match(text):
+                if inside:
+                    raise ValueError(f"{name}: cell {index} opens a solution inside the solution "
+                                     f"opened at cell {opened_at}")
+                inside, opened_at = True, index
+                continue
+            if _END.match(text):
+                if not inside:
+                    raise ValueError(f"{name}: cell {index} closes a solution that was never opened")
+                inside = False
+                continue
             if inside:
-                raise ValueError(f"{name}: cell {index} opens a solution inside the solution opened "
-                                 f"at cell {opened_at}")
-            inside, opened_at = True, index
-            continue
-        if _END.match(text):
-            if not inside:
-                raise ValueError(f"{name}: cell {index} closes a solution that was never opened")
-            inside = False
-            continue
-        if inside:
-            continue
+                continue
         cell = json.loads(json.dumps(cell))
         if cell.get("cell_type") == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -90,13 +115,20 @@ def student_notebook(notebook: dict, *, name: str = "notebook") -> dict:
     if inside:
         raise ValueError(f"{name}: the solution opened at cell {opened_at} is never closed")
     notice = {"cell_type": "markdown", "id": "student-edition-notice",
-              "metadata": {"tags": ["student-edition"]}, "source": NOTICE}
+              "metadata": {"tags": ["student-edition"]}, "source": NOTICE + (" " + _PLAIN if reader else "")}
     # the notice goes after the title cell
     position = 1 if kept and kept[0].get("cell_type") == "markdown" else 0
     kept.insert(position, notice)
     out = json.loads(json.dumps({k: v for k, v in notebook.items() if k != "cells"}))
     out["cells"] = kept
-    out.setdefault("metadata", {}).setdefault("mlcourse", {})["edition"] = "student"
+    metadata = out.setdefault("metadata", {})
+    metadata.setdefault("mlcourse", {})["edition"] = "student"
+    colab = metadata.get("colab")
+    if isinstance(colab, dict) and "collapsed_sections" in colab:
+        # the folded sections were the solutions
+        del colab["collapsed_sections"]
+        if not colab:
+            del metadata["colab"]
     return out
 
 
@@ -119,33 +151,57 @@ def chapter_notebooks(book: Path) -> list[Path]:
 
 
 def write_student_edition(out_dir, book="book") -> list[Path]:
-    """Write the student edition of every chapter to ``out_dir/<part>/<chapter>.ipynb``; return the paths."""
+    """Write the student edition of every chapter to ``out_dir/<part>/<chapter>.ipynb``; return the paths.
+
+    Each chapter is first converted to its reader's edition (plain Jupyter Markdown, the book's
+    macros written out, the web book's numbers), then its solutions are removed.
+    """
     book, out_dir = _as_path(book, "book"), _as_path(out_dir, "out_dir")
+    chapters = chapter_notebooks(book)
+    root = book.resolve().parent
+    numbering = load_book(root)
     written = []
-    for path in chapter_notebooks(book):
+    for path in chapters:
+        docname = path.resolve().relative_to(root).with_suffix("").as_posix()
+        if docname not in numbering.documents:
+            raise ValueError(f"{path}: the chapter is not in the table of contents (_toc.yml), so it "
+                             f"has no numbers for its student edition")
         notebook = json.loads(path.read_text(encoding="utf-8"))
+        reader = reader_notebook(notebook, numbering, docname)
+        student = student_notebook(reader, name=str(path))
         target = out_dir / path.relative_to(book)
         target.parent.mkdir(parents=True, exist_ok=True)
-        student = student_notebook(notebook, name=str(path))
         target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written
-
 
 
 # --------------------------------------------------------------------------------------------------
 # The reader's edition: plain Jupyter Markdown and standard LaTeX
 # --------------------------------------------------------------------------------------------------
 
+#: What the reader's and the student edition say about reading them outside the web book.
+_PLAIN = ("This copy of the page reads in JupyterLab, Colab, VS Code and GitHub: the book's TeX "
+          "macros are written out and references carry the numbers of the web book. A number that "
+          "the web book quotes from the code appears here as its name in `code type`; the code "
+          "cell above it prints `name = value`. Run the cells from the top; the first one installs "
+          "`mlcourse` where it is missing.")
+
 #: The first cell after the title of every reader's notebook ({where}: "Chapter 7" or "Appendix").
-READER_NOTICE = (
-    "**Reader's edition** ({where} of *{title}*). This copy of the page reads in JupyterLab, "
-    "Colab, VS Code and GitHub: the book's TeX macros are written out, references carry the "
-    "numbers of the web book, and each exercise's solution follows it in a section marked "
-    "**Solution**. A number that the web book quotes from the code appears here as its name in "
-    "`code type`; the code cell above it prints `name = value`. Run the cells from the top; the "
-    "first one installs `mlcourse` where it is missing."
-)
+READER_NOTICE = "**Reader's edition** ({where} of *{title}*). " + _PLAIN.replace("{", "{{").replace("}", "}}")
+
+#: The end of that notice in a notebook with exercises.
+FOLDED_NOTICE = ("Each exercise is followed by its solution, in a section that JupyterLab, Jupyter "
+                 "Notebook and Colab show folded (\"Solution to Exercise ...\"): try the exercise "
+                 "first, then open it.")
+
+#: The heading of a solution in the reader's edition ({hashes}: one level below its exercise).
+SOLUTION_HEADING = "{hashes} Solution to Exercise {number} (open it once you have tried the exercise)"
+
+#: Cell metadata that JupyterLab 4 and Jupyter Notebook 7 read when they open a notebook: the
+#: section under this heading cell starts folded (Colab reads the notebook's
+#: ``colab.collapsed_sections`` instead, a list of the heading cells' ``metadata.id``).
+FOLDED = "jp-MarkdownHeadingCollapsed"
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
 _CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -513,12 +569,30 @@ def _prose(book: Book, doc: _Document, text: str, where: str) -> str:
     return expand_macros(text, book.macros)
 
 
-def _convert_markdown(book: Book, doc: _Document, text: str, where: str) -> str:
+@dataclass
+class _Headings:
+    """The heading level in effect while a notebook is converted, and each exercise's level."""
+
+    level: int = 0
+    exercises: dict[str, int] = field(default_factory=dict)  # label -> level of its heading
+
+
+def _heading_levels(markdown: str) -> list[int]:
+    """The levels of the ATX headings of ``markdown`` (outside code), in order."""
+    levels = []
+    for is_code, text in _split_code(markdown):
+        if not is_code:
+            levels += [len(m.group(1)) for m in re.finditer(r"^ {0,3}(#{1,6})(?:[ \t]|$)", text, re.M)]
+    return levels
+
+
+def _convert_markdown(book: Book, doc: _Document, text: str, where: str,
+                      headings: _Headings | None = None) -> str:
     """One Markdown cell in plain Jupyter Markdown: directives first, then roles, labels and macros."""
     # roles inside inline code are code; roles are converted before the code split so that a
     # role's own backticks are not taken for a code span
     text = _ROLE.sub(lambda m: _role(book, doc, m.group("role"), m.group("text"), where), text)
-    text = _convert_directives(book, doc, text, where)
+    text = _convert_directives(book, doc, text, where, headings if headings is not None else _Headings())
     return _map_prose(text, lambda t: _prose(book, doc, t, where)).strip("\n")
 
 
@@ -529,11 +603,21 @@ def _blockquote(text: str) -> str:
     return "\n".join(("> " + line) if line.strip() else ">" for line in text.split("\n"))
 
 
-def _convert_directives(book: Book, doc: _Document, text: str, where: str) -> str:
-    lines, out, k = text.split("\n"), [], 0
+def _convert_directives(book: Book, doc: _Document, text: str, where: str, headings: _Headings) -> str:
+    lines, out, k, code = text.split("\n"), [], 0, None
     while k < len(lines):
         match = _FENCE_OPEN.match(lines[k])
-        if not match:
+        if code is not None or not match:
+            fence = _CODE_FENCE.match(lines[k])
+            if code is None and fence:
+                code = fence.group(1)
+            elif code is not None and lines[k].strip().startswith(code) \
+                    and set(lines[k].strip()) == {code[0]}:
+                code = None
+            elif code is None:
+                heading = re.match(r"^ {0,3}(#{1,6})(?:[ \t]|$)", lines[k])
+                if heading:
+                    headings.level = len(heading.group(1))
             out.append(lines[k])
             k += 1
             continue
@@ -550,13 +634,23 @@ def _convert_directives(book: Book, doc: _Document, text: str, where: str) -> st
             opt = _OPTION.match(body[0].strip())
             options[opt.group(1)] = opt.group(2).strip()
             body = body[1:]
-        content = _convert_directives(book, doc, "\n".join(body).strip("\n"), where)
         if name == "exercise":
+            # a heading one level below the section's, so that the folded solution after it (one
+            # level further down) ends where the next exercise or section begins
             label = options.get("label")
             number, title = doc.exercises.get(label, ("", arg)) if label else ("", arg)
-            heading = f"**Exercise {number}" + (f" ({title})**" if title else "**")
+            level = min(max(headings.level + 1, 2), 5)
+            if label:
+                headings.exercises[label] = level
+            content = _convert_directives(book, doc, "\n".join(body).strip("\n"), where,
+                                          _Headings(level))
+            heading = "#" * level + f" Exercise {number}" + (f" ({title})" if title else "")
             out.append(heading + "\n\n" + content)
-        elif name in ("admonition", "note", "tip", "important", "warning", "caution", "attention",
+            k = end + 1
+            continue
+        content = _convert_directives(book, doc, "\n".join(body).strip("\n"), where,
+                                      _Headings(headings.level))
+        if name in ("admonition", "note", "tip", "important", "warning", "caution", "attention",
                       "hint", "danger", "error", "seealso"):
             title = arg if name == "admonition" else (name.capitalize() + (f": {arg}" if arg else ""))
             out.append(_blockquote(f"**{title}**\n\n{content}" if title else content))
@@ -595,54 +689,89 @@ def reader_notebook(notebook: dict, book: Book, docname: str) -> dict:
         raise ValueError(f"docname {docname!r} must name a notebook of the book's table of contents")
     doc = book.documents[docname]
     labels = list(doc.exercises)
-    cells, open_solution, opened_at = [], None, ""
+    headings = _Headings()
+    cells, folded = [], []
+    solution = None  # the open solution: (exercise number, heading level, where it opened)
+    ended: list[tuple[int, int, str, int]] = []  # (its last cell: index in cells, in the notebook;
+    #                                                exercise number, heading level) of each solution
     for index, cell in enumerate(notebook["cells"]):
         where = f"{doc.path} cell {index}"
         cell = json.loads(json.dumps(cell))
+        inside = solution is not None
         if cell.get("cell_type") == "code":
             cell["outputs"], cell["execution_count"] = [], None
-            cells.append(cell)
+            new = [cell]
             figure = (cell.get("metadata", {}).get("mystnb", {}) or {}).get("figure") or {}
             if figure.get("caption"):
                 number = doc.figures.get(figure.get("name", ""))
                 caption = _convert_markdown(book, doc, figure["caption"], where + " (caption)")
                 prefix = f"**Fig. {number}.** " if number else ""
-                cells.append(_markdown_cell(prefix + caption, f"{cell.get('id', index)}-caption",
-                                            ["figure-caption"]))
-            continue
-        if cell.get("cell_type") != "markdown":
-            cells.append(cell)
-            continue
-        text = _text(cell)
-        start, end = _START.match(text), _END.match(text)
-        if start:
-            if open_solution is not None:
-                raise ValueError(f"{where}: opens a solution inside another one")
-            label = re.match(r"^\s*`+\{solution-start\}\s*(\S*)", text).group(1)
-            number, title = doc.exercises.get(label, ("", ""))
-            if not number:
-                raise ValueError(f"{where}: the solution names {label!r}, which is no exercise of "
-                                 f"this notebook (its exercises: {labels})")
-            open_solution, opened_at = number, where
-            cell["source"] = (f"---\n\n**Solution to Exercise {number}** ({title}). Try the "
-                              f"exercise first: the solution's cells follow, down to the line that "
-                              f"ends it.")
-            cell.setdefault("metadata", {})["tags"] = ["solution"]
-        elif end:
-            if open_solution is None:
-                raise ValueError(f"{where}: closes a solution that was never opened")
-            cell["source"] = f"*End of the solution to Exercise {open_solution}.*\n\n---"
-            cell.setdefault("metadata", {})["tags"] = ["solution"]
-            open_solution = None
+                new.append(_markdown_cell(prefix + caption, f"{cell.get('id', index)}-caption",
+                                          ["figure-caption"]))
+        elif cell.get("cell_type") != "markdown":
+            new = [cell]
         else:
-            cell["source"] = _convert_markdown(book, doc, text, where)
-        cells.append(cell)
-    if open_solution is not None:
-        raise ValueError(f"{opened_at}: the solution of Exercise {open_solution} opened here is never "
+            new = [cell]
+            text = _text(cell)
+            if _START.match(text):
+                if inside:
+                    raise ValueError(f"{where}: opens a solution inside another one")
+                label = re.match(r"^\s*`+\{solution-start\}\s*(\S*)", text).group(1)
+                number, _ = doc.exercises.get(label, ("", ""))
+                if not number:
+                    raise ValueError(f"{where}: the solution names {label!r}, which is no exercise of "
+                                     f"this notebook (its exercises: {labels})")
+                if label not in headings.exercises:
+                    raise ValueError(f"{where}: the solution of Exercise {number} comes before the "
+                                     f"exercise")
+                level = headings.exercises[label] + 1
+                solution, inside = (number, level, where), True
+                # a heading whose section JupyterLab, Notebook 7 and Colab open folded
+                cell_id = str(cell.get("id") or f"solution-{number}")
+                cell["id"] = cell_id
+                cell["source"] = SOLUTION_HEADING.format(hashes="#" * level, number=number)
+                cell["metadata"] = {**cell.get("metadata", {}), FOLDED: True, "id": cell_id}
+                folded.append(cell_id)
+            elif _END.match(text):
+                if not inside:
+                    raise ValueError(f"{where}: closes a solution that was never opened")
+                cell["source"] = f"*End of the solution to Exercise {solution[0]}.*"
+                ended.append((len(cells), index, solution[0], solution[1]))
+                solution = None
+            elif inside:
+                cell["source"] = _convert_markdown(book, doc, text, where, _Headings(solution[1]))
+                shallow = [lv for lv in _heading_levels(cell["source"]) if lv <= solution[1]]
+                if shallow:
+                    raise ValueError(f"{where}: a level-{shallow[0]} heading inside the solution of "
+                                     f"Exercise {solution[0]} would end its folded section early; "
+                                     f"use a level-{solution[1] + 1} heading or none")
+            else:
+                cell["source"] = _convert_markdown(book, doc, text, where, headings)
+        if inside:
+            for piece in new:
+                tags = piece.setdefault("metadata", {}).setdefault("tags", [])
+                if "solution" not in tags:
+                    tags.append("solution")
+        cells += new
+    if solution is not None:
+        raise ValueError(f"{solution[2]}: the solution of Exercise {solution[0]} opened here is never "
                          f"closed")
+    # a folded section runs to the next heading of its level or above: what follows a solution
+    # must start with one (the next exercise, or the next section), or it would be folded away
+    for last, index, number, level in ended:
+        if last + 1 >= len(cells):
+            continue
+        following = cells[last + 1]
+        first = next((line for line in _text(following).split("\n") if line.strip()), "")
+        heading = re.match(r"^ {0,3}(#{1,6})(?:[ \t]|$)", first)
+        if following.get("cell_type") != "markdown" or not heading or len(heading.group(1)) > level:
+            raise ValueError(f"{doc.path} cell {index + 1}: follows the solution of Exercise {number} "
+                             f"but does not start with an exercise or a heading of level {level} or "
+                             f"above, so a reader would find it folded into the solution: "
+                             f"{first[:60]!r}")
     where = f"Chapter {doc.chapter}" if doc.chapter is not None else "an appendix"
-    notice = _markdown_cell(READER_NOTICE.format(where=where, title=book.title),
-                            "reader-edition-notice", ["reader-edition"])
+    notice = READER_NOTICE.format(where=where, title=book.title) + (" " + FOLDED_NOTICE if folded else "")
+    notice = _markdown_cell(notice, "reader-edition-notice", ["reader-edition"])
     position = 1 if cells and cells[0].get("cell_type") == "markdown" else 0
     cells.insert(position, notice)
     out = json.loads(json.dumps({k: v for k, v in notebook.items() if k != "cells"}))
@@ -650,6 +779,8 @@ def reader_notebook(notebook: dict, book: Book, docname: str) -> dict:
     meta = out.setdefault("metadata", {}).setdefault("mlcourse", {})
     meta["edition"] = "reader"
     meta["source"] = str(doc.path).replace(os.sep, "/")
+    if folded:
+        out["metadata"].setdefault("colab", {})["collapsed_sections"] = folded
     return out
 
 

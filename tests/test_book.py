@@ -42,7 +42,7 @@ def test_notebook_pages(built_book, entry):
     # (the launch buttons open the reader's edition, colab/: see mlcourse.edition)
     assert f"colab.research.google.com/github/{repo}/blob/main/colab/{entry}.ipynb" in html
     assert "mybinder.org/v2/gh/" + repo in html
-    assert f"_sources/{entry}.ipynb" in html
+    assert f"_notebooks/{entry}.ipynb" in html  # the download gives the reader's edition (_ext/downloads.py)
     # executed, with every check's verdict visible and no error output
     assert "✔" in html, f"{entry}: no check verdict on the page"
     # (a page may show a failing check on purpose, e.g. a gradient checker catching a bug, but

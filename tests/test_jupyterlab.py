@@ -9,7 +9,10 @@ kernels), and every Markdown cell is read once MathJax has typeset all of its fo
 - no formula shows MathJax's red undefined-macro text (``\\vb`` in red) or an error box, and every
   formula the Markdown holds was typeset (a formula left as raw ``$...$`` text fails);
 - no raw MyST shows in the rendered text: roles (``{eq}`` next to a code span), directive fences,
-  ``(label)=`` targets, ``:label:`` lines, equation labels, solution markers.
+  ``(label)=`` targets, ``:label:`` lines, equation labels, solution markers;
+- every solution is folded when the notebook opens: the cells JupyterLab hides are exactly the
+  solutions' cells below their "Solution to Exercise" headings (tests/test_reader_edition.py's
+  ``folded_by_headings`` computes them from the metadata; here JupyterLab itself hides them).
 
 Chromium comes from Debian (``apt-get install chromium``); Playwright never downloads a browser
 here. Without Chromium or JupyterLab the test is skipped, unless ``MLCOURSE_REQUIRE_BROWSER=1``
@@ -31,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from mlcourse import edition
+
 ROOT = Path(__file__).resolve().parents[1]
 EDITION = ROOT / "colab" / "book"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -39,7 +44,7 @@ JUPYTER = Path(sys.executable).with_name("jupyter")
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_reader_edition import math_in_markdown  # noqa: E402
+from test_reader_edition import folded_by_headings, math_in_markdown  # noqa: E402
 
 #: What raw MyST looks like once JupyterLab has rendered the Markdown (text, or HTML for roles)
 RENDERED_MYST = [
@@ -54,13 +59,15 @@ RENDERED_MYST = [
 
 #: JavaScript run in the page: open one notebook, wait for its math, report what a reader sees.
 OPEN_AND_READ = """
-async ([path, kernelId, nCells, expected, timeoutMs]) => {
+async ([path, kernelId, nCells, expected, nHidden, timeoutMs]) => {
   const app = window.jupyterapp;
   const widget = await app.commands.execute('docmanager:open',
       {path, factory: 'Notebook', kernel: {id: kernelId}});
   // (not waiting for widget.context.ready, which also waits for the kernel session: the cells
   // are there as soon as the model is loaded)
   const md = () => widget.content.widgets.filter(c => c.model.type === 'markdown');
+  // the cells that a collapsed heading hides (JupyterLab folds them once the headings are parsed)
+  const hidden = () => widget.content.widgets.flatMap((c, index) => c.isHidden ? [index] : []);
   // wait until every Markdown cell is rendered and MathJax has typeset every formula, or, when
   // some formula is never typeset, until the count has stopped changing for 3 s
   const start = Date.now();
@@ -72,7 +79,8 @@ async ([path, kernelId, nCells, expected, timeoutMs]) => {
     });
     count = widget.node.querySelectorAll('.jp-MarkdownCell mjx-container').length;
     if (count !== last) { last = count; since = Date.now(); }
-    if (rendered && (count >= expected || Date.now() - since > 3000)) break;
+    const folded = hidden().length >= nHidden;
+    if (rendered && folded && (count >= expected || Date.now() - since > 3000)) break;
     if (!rendered) since = Date.now();
     await new Promise(r => setTimeout(r, 100));
   }
@@ -86,10 +94,11 @@ async ([path, kernelId, nCells, expected, timeoutMs]) => {
     return {index, red, html: body.innerHTML.replace(/<mjx-container[\\s\\S]*?<\\/mjx-container>/g, ''),
             text: plain.innerText, math: body.querySelectorAll('mjx-container').length};
   });
+  const folded = hidden();
   // closing a notebook whose session is still starting raises 'Disposed' in the page
   await widget.context.ready;
   widget.dispose();
-  return {count, cells};
+  return {count, cells, hidden: folded};
 }
 """
 
@@ -164,7 +173,7 @@ def _expected_math(notebook: dict) -> int:
 def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
     paths = sorted(p for p in EDITION.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     assert paths, f"no notebooks under {EDITION}: run `python -m mlcourse.edition reader colab/book`"
-    problems, typeset, blocked = [], 0, []
+    problems, typeset, blocked, folded_solutions = [], 0, [], 0
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         # nothing leaves the machine: every request to another host is refused and recorded
@@ -179,13 +188,32 @@ def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
         kernel = page.evaluate("async () => (await window.jupyterapp.serviceManager.kernels"
                                ".startNew({name: 'python3'})).id")
         page.wait_for_selector(".jp-LabShell", timeout=90_000)
+        if errors:
+            problems.append(f"page errors in JupyterLab before any notebook opened: {errors[:5]}")
         for path in paths:
             rel = path.relative_to(ROOT).as_posix()
             notebook = json.loads(path.read_text(encoding="utf-8"))
             expected = _expected_math(notebook)
             n_cells = sum(c["cell_type"] == "markdown" for c in notebook["cells"])
-            seen = page.evaluate(OPEN_AND_READ, [rel, kernel, n_cells, expected, 60_000])
+            fold = folded_by_headings(notebook)
+            before = len(errors)
+            seen = page.evaluate(OPEN_AND_READ, [rel, kernel, n_cells, expected, len(fold), 60_000])
+            # "Disposed" is JupyterLab rejecting a pending promise of a notebook panel that this
+            # test has already closed (it opens and closes every notebook in turn): not the page's
+            # content, and not an error a reader sees
+            new_errors = [e for e in errors[before:] if e.strip() != "Disposed"]
+            reported = len(errors)
+            if new_errors:
+                problems.append(f"{rel} (or the notebook before it): page errors in JupyterLab: "
+                                f"{new_errors[:5]}")
             typeset += seen["count"]
+            solutions = {k for k, c in enumerate(notebook["cells"])
+                         if "solution" in c["metadata"].get("tags", [])
+                         and not c["metadata"].get(edition.FOLDED)}  # the heading stays in view
+            folded_solutions += len(set(seen["hidden"]) & solutions)
+            if set(seen["hidden"]) != solutions or fold != solutions:
+                problems.append(f"{rel}: JupyterLab hides cells {sorted(seen['hidden'])}, the metadata "
+                                f"folds {sorted(fold)}; the solutions' cells are {sorted(solutions)}")
             if seen["count"] < expected:
                 problems.append(f"{rel}: {expected} formulas in the Markdown, {seen['count']} typeset")
             for cell in seen["cells"]:
@@ -199,13 +227,13 @@ def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
                     match = pattern.search(cell["html"] if kind == "html" else cell["text"])
                     if match:
                         problems.append(f"{where}: {what}: {match.group(0)!r}")
-        # "Disposed" is JupyterLab rejecting a pending promise of a notebook panel that this
-        # test has already closed (it opens and closes every notebook in turn): not the page's
-        # content, and not an error a reader sees
-        errors = [e for e in errors if e.strip() != "Disposed"]
-        assert not errors, f"page errors in JupyterLab: {errors[:5]}"
+        page.wait_for_timeout(1000)  # an error of the last notebook, raised after it closed
+        late = [e for e in errors[reported:] if e.strip() != "Disposed"]
+        if late:
+            problems.append(f"page errors in JupyterLab after the last notebook: {late[:5]}")
     finally:
         page.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
     assert not blocked, f"JupyterLab asked for other hosts: {sorted(set(blocked))[:10]}"
     assert typeset > 1000, f"only {typeset} formulas were typeset in all"
+    assert folded_solutions > 300, f"only {folded_solutions} solution cells were folded in all"

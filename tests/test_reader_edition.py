@@ -9,7 +9,10 @@ plain Jupyter Markdown and standard LaTeX (see ``mlcourse/edition.py``). These t
 - every formula in it typesets with KaTeX (from npm, checksum-pinned, under ``node``), the stand-in
   for Colab's renderer, which the tests cannot reach;
 - the setup cell, which installs mlcourse where it is missing, is the book's, unchanged;
-- the numbers of equations, figures and exercises are those of the built web book.
+- the numbers of equations, figures and exercises are those of the built web book;
+- every solution opens folded in JupyterLab, Notebook 7 and Colab, and the fold holds exactly the
+  solution's cells (computed as JupyterLab folds a collapsed heading);
+- the web book's download button gives the reader's edition of each chapter.
 
 The conversion itself is tested on a small book made up for the purpose.
 """
@@ -136,13 +139,22 @@ def test_reader_notebook_converts_every_construct(tmp_path):
     assert "By (2.2) and (2.1), see Fig. 2.1, Later section, One," in md
     assert "[Kingma and Welling, 2014], Chollet [2019], `my-number` and Exercise 2.1." in md
     assert "> **Theorem (one)**\n>\n> It holds that\n>\n> $$\\mathbf{x} = 0 \\tag{2.3}$$" in md
-    assert "**Exercise 2.1 (First one)**\n\nUse (2.3)." in md and "**Exercise 2.2**\n\nNo title." in md
-    assert "**Solution to Exercise 2.1** (First one)" in md and "End of the solution to Exercise 2.1" in md
+    # exercises are headings one level below their section (## Later section), solutions one further
+    assert "### Exercise 2.1 (First one)\n\nUse (2.3)." in md and "### Exercise 2.2\n\nNo title." in md
+    assert "#### Solution to Exercise 2.1 (open it once you have tried the exercise)" in texts
+    assert "End of the solution to Exercise 2.1" in md
+    solution = [k for k, c in enumerate(two["cells"]) if "solution" in c["metadata"].get("tags", [])]
+    assert [texts[k].split("\n")[0][:12] for k in solution] == ["#### Solutio", "secret = 1", "*End of the "]
+    heading = two["cells"][solution[0]]
+    assert heading["metadata"]["jp-MarkdownHeadingCollapsed"] is True
+    assert two["metadata"]["colab"]["collapsed_sections"] == [heading["metadata"]["id"]] == [heading["id"]]
+    assert folded_by_headings(two) == set(solution[1:]), "the fold holds the solution, nothing else"
     assert "**Fig. 2.1.** A $\\mathbf{v}$ plot." in md
     assert "secret = 1" in texts and "mine = None" in texts, "solutions and placeholders are kept"
     assert all(c["outputs"] == [] and c["execution_count"] is None
                for c in two["cells"] if c["cell_type"] == "code")
     assert two["metadata"]["mlcourse"] == {"edition": "reader", "source": "book/a/two.ipynb"}
+    assert "colab" not in json.loads((tmp_path / "out" / "a" / "one.ipynb").read_text())["metadata"]
     for pattern, what in RAW_MYST:
         assert not pattern.search(md), f"{what} survived: {pattern.search(md).group(0)!r}"
     one = json.loads((tmp_path / "out" / "a" / "one.ipynb").read_text(encoding="utf-8"))
@@ -169,6 +181,14 @@ def test_reader_notebook_converts_every_construct(tmp_path):
     (["md:```{solution-start} ex-none\n:class: dropdown\n```"], "no exercise of this notebook"),
     (["md:```{exercise} E\n:label: ex-e\n```", "md:```{solution-start} ex-e\n```"], "never closed"),
     (["md:```{solution-end}\n```"], "never opened"),
+    # what follows a solution would be folded into it
+    (["md:```{exercise} E\n:label: ex-e\n```", "md:```{solution-start} ex-e\n```", "code:x = 1",
+      "md:```{solution-end}\n```", "md:More prose."], "folded into the solution"),
+    (["md:```{exercise} E\n:label: ex-e\n```", "md:```{solution-start} ex-e\n```", "code:x = 1",
+      "md:```{solution-end}\n```", "code:y = 2"], "folded into the solution"),
+    # a heading inside a solution would end the fold early
+    (["md:## Exercises", "md:```{exercise} E\n:label: ex-e\n```", "md:```{solution-start} ex-e\n```",
+      "md:### Part (a)", "md:```{solution-end}\n```"], "end its folded section early"),
 ])
 def test_reader_edition_refuses_what_it_cannot_convert(tmp_path, cells, message):
     book = _mini_book(tmp_path, ["md:# Two", *cells])
@@ -208,18 +228,33 @@ def test_every_notebook_of_the_toc_has_a_reader_edition():
     assert notebooks and notebooks == set(_edition_notebooks())
 
 
-def test_no_myst_and_no_book_macro_remains():
+def myst_problems(notebook: dict, name: str) -> list[str]:
+    """The raw MyST (:data:`RAW_MYST`) and the book-only TeX macros left in a notebook's Markdown."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     macros = config["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
     macro_use = re.compile(r"\\(" + "|".join(map(re.escape, macros)) + r")(?![A-Za-z])")
     problems = []
+    for index, text in _markdown_cells(notebook):
+        for pattern, what in RAW_MYST:
+            for match in pattern.finditer(text):
+                problems.append(f"{name} cell {index}: {what}: {match.group(0)!r}")
+        for match in macro_use.finditer(text.replace("\\\\", "")):
+            problems.append(f"{name} cell {index}: the book-only macro {match.group(0)}")
+    return problems
+
+
+def test_myst_problems_finds_myst_and_macros():
+    text = "See {eq}`e`, $\\vb{x}$ and $a \\\\R$ (a line break, an R)."
+    notebook = {"cells": [{"cell_type": "markdown", "source": text},
+                          {"cell_type": "code", "source": "```{exercise}"}]}
+    found = myst_problems(notebook, "nb")
+    assert len(found) == 2 and "MyST role" in found[0] and "macro \\vb" in found[1]
+
+
+def test_no_myst_and_no_book_macro_remains():
+    problems = []
     for rel, notebook in _edition_notebooks().items():
-        for index, text in _markdown_cells(notebook):
-            for pattern, what in RAW_MYST:
-                for match in pattern.finditer(text):
-                    problems.append(f"{rel} cell {index}: {what}: {match.group(0)!r}")
-            for match in macro_use.finditer(text.replace("\\\\", "")):
-                problems.append(f"{rel} cell {index}: the book-only macro {match.group(0)}")
+        problems += myst_problems(notebook, str(rel))
     assert not problems, f"{len(problems)} problems (run `{COMMAND}`):\n" + "\n".join(problems[:40])
 
 
@@ -232,6 +267,92 @@ def test_setup_cell_is_the_books():
         assert first == [{**c, "outputs": [], "execution_count": None} for c in book_first], rel
         if first and "setup" in first[0]["metadata"].get("tags", []):
             assert "pip" in "".join(first[0]["source"]) and "MLCOURSE_SOURCE" in "".join(first[0]["source"])
+
+
+# --- solutions open folded ----------------------------------------------------------------------
+
+def heading_level(cell: dict) -> int | None:
+    """The level JupyterLab gives a cell in its outline: its highest heading (None: no heading)."""
+    if cell["cell_type"] != "markdown":
+        return None
+    levels = edition._heading_levels("".join(cell["source"]))
+    return min(levels) if levels else None
+
+
+def folded_by_headings(notebook: dict) -> set[int]:
+    """The cells hidden when the notebook opens, as JupyterLab 4 folds: a heading cell whose
+    metadata has ``jp-MarkdownHeadingCollapsed`` hides the cells after it, up to the next cell
+    whose heading is at its level or above."""
+    hidden, cells = set(), notebook["cells"]
+    for k, cell in enumerate(cells):
+        if not cell["metadata"].get(edition.FOLDED) or k in hidden:
+            continue
+        level = heading_level(cell)
+        assert level is not None, f"cell {k} is marked folded but has no heading"
+        for j in range(k + 1, len(cells)):
+            other = heading_level(cells[j])
+            if other is not None and other <= level:
+                break
+            hidden.add(j)
+    return hidden
+
+
+def _solution_runs(cells: list[dict]) -> list[list[int]]:
+    """The indices of the cells of each solution (consecutive cells tagged ``solution``)."""
+    runs: list[list[int]] = []
+    for k, cell in enumerate(cells):
+        if "solution" in cell["metadata"].get("tags", []):
+            if runs and runs[-1][-1] == k - 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+    return runs
+
+
+def test_every_solution_opens_folded():
+    """Each solution of the book is one run of ``solution`` cells under a "Solution to Exercise"
+    heading that JupyterLab/Notebook 7 (cell metadata) and Colab (``collapsed_sections``) open
+    folded; the fold hides exactly the solution's cells; the book's solution cells are all there."""
+    problems, solutions = [], 0
+    for rel, notebook in _edition_notebooks().items():
+        book = json.loads((ROOT / "book" / rel).read_text(encoding="utf-8"))
+        starts = sum(bool(re.match(r"\s*`+\{solution-start\}", "".join(c["source"])))
+                     for c in book["cells"] if c["cell_type"] == "markdown")
+        cells, runs = notebook["cells"], _solution_runs(notebook["cells"])
+        solutions += len(runs)
+        if len(runs) != starts:
+            problems.append(f"{rel}: {starts} solutions in the book, {len(runs)} runs of solution cells")
+        headings = []
+        for run in runs:
+            first = cells[run[0]]
+            text = "".join(first["source"])
+            if not re.fullmatch(r"#{2,6} Solution to Exercise [\w.]+ \(open it once you have tried the "
+                                r"exercise\)", text):
+                problems.append(f"{rel} cell {run[0]}: a solution starts with {text[:60]!r}")
+            if first["metadata"].get(edition.FOLDED) is not True:
+                problems.append(f"{rel} cell {run[0]}: no {edition.FOLDED} (JupyterLab shows it open)")
+            if first["metadata"].get("id") != first.get("id"):
+                problems.append(f"{rel} cell {run[0]}: metadata.id (Colab's) is not the cell's id")
+            headings.append(first["metadata"].get("id"))
+        if runs and notebook["metadata"].get("colab", {}).get("collapsed_sections") != headings:
+            problems.append(f"{rel}: colab.collapsed_sections is not the list of solution headings")
+        folded = folded_by_headings(notebook)
+        wanted = {k for run in runs for k in run[1:]}
+        for k in sorted(folded ^ wanted):
+            what = "hidden but not part of a solution" if k in folded else "part of a solution but shown"
+            problems.append(f"{rel} cell {k}: {what}: {''.join(cells[k]['source'])[:60]!r}")
+        # the book's code in the solutions, every cell of it, in order
+        book_solution_code, inside = [], False
+        for c in book["cells"]:
+            text = "".join(c["source"])
+            if c["cell_type"] == "markdown" and re.match(r"\s*`+\{solution-(start|end)\}", text):
+                inside = "start" in text.split("}")[0]
+            elif inside and c["cell_type"] == "code":
+                book_solution_code.append(text)
+        mine = ["".join(cells[k]["source"]) for run in runs for k in run if cells[k]["cell_type"] == "code"]
+        if mine != book_solution_code:
+            problems.append(f"{rel}: the solutions' code cells differ from the book's")
+    assert solutions > 100 and not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
 
 
 # --- every formula typesets with KaTeX ------------------------------------------------------------
@@ -379,3 +500,48 @@ def test_colab_and_binder_buttons_open_the_readers_edition(built_book):
                         "edition") != "reader":
                     problems.append(f"{docname}: {target} is not the reader's edition")
     assert not problems, "\n".join(problems)
+
+
+def download_problems(html: Path) -> tuple[list[str], int]:
+    """What is wrong with the download buttons of the site in ``html``, and how many chapters have one.
+
+    Every page with a reader's edition (``colab/<page>.ipynb``) must offer an ``.ipynb`` download
+    that is, byte for byte, that notebook; every other page keeps its own source.
+    """
+    problems, checked = [], 0
+    for page in sorted(html.rglob("*.html")):
+        name = page.relative_to(html).with_suffix("").as_posix()
+        if name.startswith("_"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        buttons = re.findall(r'<a href="([^"]+)"[^>]*?class="btn btn-sm btn-download-[\w-]+-button',
+                             text, re.S)
+        reader = ROOT / "colab" / f"{name}.ipynb"
+        notebooks = [b for b in buttons if b.endswith(".ipynb")]
+        if not reader.is_file():
+            if notebooks and not all("/_sources/" in f"/{b}" for b in notebooks):
+                problems.append(f"{name}: no reader's edition, but the download gives {notebooks}")
+            continue
+        checked += 1
+        if len(notebooks) != 1:
+            problems.append(f"{name}: {len(notebooks)} .ipynb downloads ({buttons})")
+            continue
+        target = (page.parent / notebooks[0]).resolve()
+        if html.resolve() not in target.parents or not target.is_file():
+            problems.append(f"{name}: the .ipynb download {notebooks[0]} is no file of the site")
+        elif target.read_bytes() != reader.read_bytes():
+            problems.append(f"{name}: the .ipynb download {notebooks[0]} is not colab/{name}.ipynb")
+    return problems, checked
+
+
+@pytest.mark.book
+@pytest.mark.slow
+def test_download_button_gives_the_readers_edition(built_book):
+    """The download menu's ``.ipynb`` of every chapter is its reader's edition (_ext/downloads.py),
+    copied into the site; the Markdown front page keeps its ``.md`` source."""
+    problems, checked = download_problems(built_book)
+    chapters = len(list(EDITION.rglob("*.ipynb")))
+    assert checked == chapters and not problems, (f"{checked} of {chapters} pages checked:\n"
+                                                  + "\n".join(problems))
+    front = (built_book / "book" / "intro.html").read_text(encoding="utf-8")
+    assert "_sources/book/intro.md" in front, "the front page's download is its Markdown source"
