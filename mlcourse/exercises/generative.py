@@ -115,6 +115,41 @@ def _bias_both_centred(d):
     return np.array([v, v])
 
 
+def _covariance_data() -> dict:
+    # a covariance whose largest diagonal entry is not its largest eigenvalue, and whose uncoupled
+    # third coordinate lies between the two eigenvalues of the coupled block
+    return {"C": np.array([[5.0, 2.0, 0.0], [2.0, 2.0, 0.0], [0.0, 0.0, 3.0]]), "n_code": 1}
+
+
+def _covariance_eigenvalues(d) -> list:
+    import sympy as sp
+
+    M = sp.Matrix(d["C"].astype(int))
+    return sorted(M.eigenvals(multiple=True), key=lambda v: float(v))  # ascending, exact
+
+
+def _covariance_answer() -> float:
+    """Least loss of a linear autoencoder with a k-D code: the sum of all but the k largest eigenvalues."""
+    d = _covariance_data()
+    lam = _covariance_eigenvalues(d)
+    return float(sum(lam[: len(lam) - d["n_code"]]))
+
+
+def _covariance_kept(d):
+    lam = _covariance_eigenvalues(d)
+    return float(sum(lam[len(lam) - d["n_code"]:]))
+
+
+def _covariance_diagonal(d):
+    # the diagonal entries taken for the eigenvalues: the largest variance of a coordinate is kept
+    diag = np.sort(np.diag(d["C"]))
+    return float(diag[: len(diag) - d["n_code"]].sum())
+
+
+def _covariance_smallest_only(d):
+    return float(_covariance_eigenvalues(d)[0])
+
+
 def _angles_data() -> dict:
     g = np.random.default_rng(7)
     return {"A": g.normal(size=(6, 2)), "B": g.normal(size=(6, 2)), "C": g.normal(size=(10, 3)),
@@ -891,6 +926,19 @@ EXERCISES = [
                     "second-moment matrix for the second entry, not the covariance", _bias_both_centred),
         ),
         expects="a vector of two numbers, [with biases, without biases]",
+    ),
+    Exercise(
+        "gen-ae-loss-from-covariance", _covariance_data, _covariance_answer, sig(3),
+        mistakes=(
+            Mistake("that is the variance the best code keeps (the largest eigenvalue); the loss is "
+                    "what it leaves out", _covariance_kept),
+            Mistake("the diagonal entries are the variances along the axes, not the eigenvalues: the "
+                    "off-diagonal entries couple the first two coordinates, so find the eigenvalues "
+                    "of that block", _covariance_diagonal),
+            Mistake("a code of one number keeps one direction and leaves out the other two; you "
+                    "counted only the smallest eigenvalue", _covariance_smallest_only),
+        ),
+        expects="one number",
     ),
     FunctionExercise(
         "gen-ae-principal-angles-code", _angles_data, _angles_reference, _angles_cases, decimals(6),

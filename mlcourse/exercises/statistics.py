@@ -229,6 +229,69 @@ def _naive_offset_one_percent(data) -> int:
     return int(data[0][np.argmax(_naive_errors(data) > 0.01)])
 
 
+def _welford_accuracy_data() -> dict:
+    # 100 000 values around a billion with spread 1, fed to Welford's update one at a time
+    offset = 1e9
+    return {"offset": offset, "x": offset + np.random.default_rng(46).normal(size=100_000)}
+
+
+@functools.lru_cache(maxsize=1)
+def _welford_accuracy_exact() -> Fraction:
+    """The population variance of the data in exact rational arithmetic."""
+    d = _welford_accuracy_data()
+    deviations = [Fraction(float(v)) - Fraction(d["offset"]) for v in d["x"]]
+    total = sum(deviations)
+    total_sq = sum(v * v for v in deviations)
+    n = len(deviations)
+    return (total_sq - total * total / n) / n
+
+
+def _relative_error(value: float) -> float:
+    exact_var = _welford_accuracy_exact()
+    return float(abs(Fraction(value) - exact_var) / exact_var)
+
+
+def _welford_loop(values) -> tuple[int, float, float]:
+    """Welford's update (the chapter's eq-stat-welford) in plain Python floats: (n, mean, S)."""
+    n, mean, s = 0, 0.0, 0.0
+    for x in values:
+        n += 1
+        delta = x - mean
+        mean += delta / n
+        s += (x - mean) * delta
+    return n, mean, s
+
+
+def _welford_accuracy_answer() -> float:
+    n, _, s = _welford_loop(_welford_accuracy_data()["x"].tolist())
+    return _relative_error(s / n)
+
+
+def _welford_accuracy_batched(d) -> float:
+    # chunks of 400 summarised by two passes and merged (Chan's rule), as the chapter's batches
+    n, mean, s = 0, 0.0, 0.0
+    for chunk in np.array_split(d["x"], 250):
+        m_b = float(chunk.mean())
+        s_b = float(((chunk - m_b) ** 2).sum())
+        n_b = len(chunk)
+        delta = m_b - mean
+        total = n + n_b
+        mean, s, n = mean + delta * n_b / total, s + s_b + delta**2 * n * n_b / total, total
+    return _relative_error(s / n)
+
+
+def _welford_accuracy_sample(d) -> float:
+    # the population variance compared with a sample variance (divisor n - 1)
+    n, _, s = _welford_loop(d["x"].tolist())
+    exact_sample = _welford_accuracy_exact() * n / (n - 1)
+    return float(abs(Fraction(s / n) - exact_sample) / exact_sample)
+
+
+def _welford_accuracy_naive(d) -> float:
+    x = d["x"]
+    return _relative_error(float(np.mean(x**2) - np.mean(x) ** 2))
+
+
 # === PCA and ICA ===================================================================================
 
 def _pca_data() -> np.ndarray:
@@ -923,6 +986,19 @@ EXERCISES = [
                     _naive_offset_one_percent),
         ),
         expects="an integer m (the offset is 10 to the power m)",
+    ),
+    Exercise(
+        "stat-welford-accuracy", _welford_accuracy_data, _welford_accuracy_answer, sig(2),
+        mistakes=(
+            Mistake("that is the error of the batched updates (chunks summarised and merged); the "
+                    "exercise feeds the values one at a time", _welford_accuracy_batched),
+            Mistake("you compared a population variance with a sample variance (divisor n − 1): the "
+                    "two divisors differ by far more than the rounding error you are after",
+                    _welford_accuracy_sample),
+            Mistake("that is the error of the one-pass shortcut mean(x²) − mean(x)², not of "
+                    "Welford's update", _welford_accuracy_naive),
+        ),
+        expects="one number, the relative error of the variance",
     ),
     # --- PCA and ICA ---
     Exercise(
