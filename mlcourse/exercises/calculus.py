@@ -854,6 +854,64 @@ def _ball_dimension_ten_percent(data):
     return float(d)
 
 
+def _gap_more_data_data():
+    # the chapter's sweep (digits in [0, 1], split 70/30 with random_state 0) refitted on the first
+    # 600 training examples instead of 150; the gap at the fifth λ of the sweep, λ = 0.1
+    return 600, 0.1
+
+
+@functools.cache
+def _regularised_fit_losses(n_train: int, lam: float) -> tuple[float, float]:
+    """Training and test cross-entropy of mean cross-entropy + λ‖W‖² (intercepts not penalised),
+    minimised by scipy's L-BFGS on the objective itself (not by scikit-learn, which the chapter
+    uses)."""
+    import scipy.optimize
+    import scipy.special
+
+    X_tr, X_te, y_tr, y_te = _digits_split((0.3, 0))
+    X_tr, X_te = X_tr / 16.0, X_te / 16.0  # the chapter's pixels, scaled to [0, 1]
+    X, y = X_tr[:n_train], y_tr[:n_train]
+    k, d = 10, X.shape[1]
+    one_hot = np.eye(k)[y]
+
+    def log_probabilities(params, features):
+        W, b = params[: k * d].reshape(k, d), params[k * d :]
+        return scipy.special.log_softmax(features @ W.T + b, axis=1)
+
+    def objective(params):
+        W = params[: k * d].reshape(k, d)
+        log_p = log_probabilities(params, X)
+        residual = np.exp(log_p) - one_hot
+        value = -np.mean(np.sum(one_hot * log_p, axis=1)) + lam * np.sum(W**2)
+        grad = np.concatenate([(residual.T @ X / n_train + 2 * lam * W).ravel(), residual.mean(axis=0)])
+        return value, grad
+
+    fit = scipy.optimize.minimize(objective, np.zeros(k * d + k), jac=True, method="L-BFGS-B",
+                                  options={"gtol": 1e-10, "ftol": 1e-15, "maxiter": 20_000})
+
+    def cross_entropy(features, labels):
+        return float(-np.mean(log_probabilities(fit.x, features)[np.arange(len(labels)), labels]))
+
+    return cross_entropy(X, y), cross_entropy(X_te, y_te)
+
+
+def _gap_more_data_answer():
+    train, test = _regularised_fit_losses(*_gap_more_data_data())
+    return test - train
+
+
+def _gap_more_data_chapter_size(data):
+    # the gap with the chapter's 150 training examples
+    _, lam = data
+    train, test = _regularised_fit_losses(150, lam)
+    return test - train
+
+
+def _gap_more_data_test_loss(data):
+    # the test loss itself instead of test minus training loss
+    return _regularised_fit_losses(*data)[1]
+
+
 def _risk_code_reference(threshold, x, y):
     from sklearn.metrics import zero_one_loss
 
@@ -956,6 +1014,16 @@ def _learning_opt_exercises() -> list:
                         "a hundredth", _ball_dimension_ten_percent),
             ),
             expects="one whole number (a dimension)",
+        ),
+        Exercise(
+            "calc-gap-more-data", _gap_more_data_data, _gap_more_data_answer, sig(2),
+            mistakes=(
+                Mistake("that is the gap with the chapter's training set; refit on four times as "
+                        "many examples", _gap_more_data_chapter_size),
+                Mistake("that is the test loss itself; the gap is the test loss minus the training "
+                        "loss", _gap_more_data_test_loss),
+            ),
+            expects="one number (a gap in nats)",
         ),
         FunctionExercise(
             "calc-empirical-risk-code", lambda: 0, _risk_code_reference, _risk_cases, relative(1e-12),

@@ -66,6 +66,38 @@ def _product_column_by_row(data):
     return np.array([[A[:, i] @ B[j, :2] for j in range(2)] for i in range(2)])
 
 
+def _trace_data() -> tuple[np.ndarray, np.ndarray]:
+    # a 2×3 matrix A and a 3×2 matrix B: BA is 3×3, AB is 2×2
+    A = np.array([[3.0, 1.0, -2.0], [0.0, 2.0, 5.0]])
+    B = np.array([[1.0, 4.0], [-1.0, 2.0], [2.0, 1.0]])
+    return A, B
+
+
+def _trace_answer():
+    import sympy as sp
+
+    A, B = (sp.Matrix(m.astype(int)) for m in _trace_data())
+    return float((B * A).trace())
+
+
+def _trace_all_entries(data):
+    # every entry of BA added up, not only the diagonal
+    A, B = data
+    return float(np.sum(B @ A))
+
+
+def _trace_two_terms(data):
+    # the diagonal of the 3×3 product BA stopped after two entries, as if it were 2×2
+    A, B = data
+    return float(np.sum(np.diag(B @ A)[:2]))
+
+
+def _trace_product_of_traces(data):
+    # "the trace of a product is the product of the traces", with the diagonals of A and B
+    A, B = data
+    return float(np.sum(np.diag(A)) * np.sum(np.diag(B)))
+
+
 def _angle_data() -> tuple[np.ndarray, np.ndarray]:
     # the chapter's vectors x and y in R⁴
     return np.array([1.0, 7.0, 0.0, 1.0]), np.array([2.0, -1.0, 3.0, 0.5])
@@ -201,6 +233,18 @@ def _det_diagonal_product(_data):
 
 def _matrices_exercises() -> list:
     return [
+        Exercise(
+            "lin-trace", _trace_data, _trace_answer, exact(),
+            mistakes=(
+                Mistake("the trace adds the diagonal entries only, not every entry of the product",
+                        _trace_all_entries),
+                Mistake("BA is a square matrix of size three: its diagonal has three entries",
+                        _trace_two_terms),
+                Mistake("the trace of a product is not the product of the traces; multiply the "
+                        "matrices first", _trace_product_of_traces),
+            ),
+            expects="one integer",
+        ),
         Exercise(
             "lin-angle", _angle_data, _angle_answer, sig(3),
             mistakes=(
@@ -607,8 +651,48 @@ def _map_new_basis_slides(_data):
     return in_new
 
 
+def _det_backward_data():
+    # the forward transform F of a general basis of the plane, as sympy symbols (as in the chapter)
+    import sympy as sp
+
+    f11, f12, f21, f22 = sp.symbols("f11 f12 f21 f22", real=True)
+    return sp.Matrix([[f11, f12], [f21, f22]])
+
+
+def _det_backward_answer():
+    # B solved entry by entry from F B = I, then its determinant by the 2×2 formula
+    import sympy as sp
+
+    F = _det_backward_data()
+    b = sp.symbols("b11 b12 b21 b22")
+    B = sp.Matrix(2, 2, b)
+    (solution,) = sp.solve(list(F * B - sp.eye(2)), b, dict=True)
+    B = B.subs(solution)
+    return sp.simplify(B[0, 0] * B[1, 1] - B[0, 1] * B[1, 0])
+
+
+def _det_backward_forward(F):
+    # det F itself, the determinant of the forward transform
+    return F[0, 0] * F[1, 1] - F[0, 1] * F[1, 0]
+
+
+def _det_backward_entrywise(F):
+    # the determinant of the matrix of reciprocals 1/f_ij, as if B were F inverted entry by entry
+    return 1 / (F[0, 0] * F[1, 1]) - 1 / (F[0, 1] * F[1, 0])
+
+
 def _basis_exercises() -> list:
     return [
+        Exercise(
+            "lin-det-backward", _det_backward_data, _det_backward_answer, exact(),
+            mistakes=(
+                Mistake("that is det F, the determinant of the forward transform; B is the "
+                        "transform that undoes it", _det_backward_forward),
+                Mistake("you inverted F entry by entry; the inverse of a matrix is not the matrix "
+                        "of the reciprocals of its entries", _det_backward_entrywise),
+            ),
+            expects="a sympy formula in f11, f12, f21, f22",
+        ),
         Exercise(
             "lin-near-parallel", _near_parallel_data, _near_parallel_answer, sig(3),
             mistakes=(

@@ -1224,7 +1224,7 @@ EXERCISES = [
             Mistake("s₁ = (1 − α)g² sits under the square root in the denominator: the first step is "
                     "divided by √(1 − α), not multiplied", _rmsprop_first_step_times),
         ),
-        expects="one number (x₁ − x₀)",
+        expects="one number (θ₁ − θ₀)",
     ),
     FunctionExercise(
         "opt-adam-code", _adam_code_data, _adam_reference, _adam_cases, relative(1e-9),
