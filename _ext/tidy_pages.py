@@ -13,6 +13,10 @@
   their number, code and outputs scroll instead of being clipped, figures keep their shape when a
   phone scales them down.
 * The front page's browser tab says the book's title once (not "title — title").
+* Accessibility (issue 26; ``tests/test_accessibility.py`` runs axe-core's WCAG 2.1 A/AA rules on every
+  page): the written pages are mended where the theme's, MyST-NB's, docutils' or matplotlib's markup
+  fails a rule (see :func:`accessible_markup`), and links inside the exercises' tinted boxes are a
+  shade darker in ``static/reading.css``, so that they keep a contrast of 4.5:1.
 * The notebooks' kernels talk to the build over CurveZMQ-encrypted sockets (jupyter_client's
   ``transport_encryption = "auto"``, which the python3 kernelspec supports), so the build log no longer
   prints ipykernel's "running over TCP without encryption" warning for every notebook.
@@ -20,6 +24,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -83,6 +88,77 @@ def title_once_on_the_front_page(app: Sphinx, exception) -> None:
         path.write_text(fixed, encoding="utf-8")
 
 
+#: Font Awesome icons: decorative (each control also has a name in words), so hidden from screen readers
+_ICON = re.compile(r'<i\b(?P<attrs>[^>]*\bclass="[^"]*\bfa(?:-solid|-regular|-brands|[srb])?\b[^"]*"[^>]*)>')
+#: The search field's button: its words ("Search Ctrl+K") name it, not a shorter aria-label
+_SEARCH_FIELD = re.compile(r'(<button class="btn search-button-field [^"]*"[^>]*?) aria-label="Search"')
+#: MyST-NB's folded cells: the summary says "Show code cell source", but was named "Toggle hidden content"
+_TOGGLE_SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">(?=\s*<p class="collapsed)')
+#: the sidebar's chapters with sections: a disclosure triangle with no name
+_TOC_TOGGLE = re.compile(r'(<a class="(?:current )?reference internal" href="[^"]*">'
+                         r'(?P<title>(?:(?!</?a[ >]).)*)</a><details[^>]*>)<summary>'
+                         r'(?=<span class="toctree-toggle")')
+#: matplotlib's JavaScript animations (Animation.to_jshtml): a slider with no name
+_ANIMATION_SLIDER = re.compile(r'(<input id="_anim_slider\w*" type="range" class="anim-slider")'
+                               r"(?![^>]*aria-label)")
+#: inline math that starts with a thin space (``{glue:text}`x`$\,\eta$``, "65.7 η"): MathJax 3.2.2 looks for a
+#: formula's speech in its first child, here the space, and gives the formula none
+_LEADING_THIN_SPACE = re.compile(r'<span class="math notranslate nohighlight">\\\(\\,\s*')
+#: docutils' bibliography: a role="list" whose entries have the deprecated DPUB role doc-biblioentry
+_BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"')
+
+
+def _toc_toggle_name(match: re.Match) -> str:
+    title = html.unescape(re.sub(r"<[^>]+>", "", match["title"])).strip()
+    return f'{match[1]}<summary aria-label="{html.escape(f"Sections of {title}")}">'
+
+
+def _hidden_icon(match: re.Match) -> str:
+    # Font Awesome's script turns an icon's title into an SVG <title>, which axe counts as its text
+    attrs = re.sub(r'\s+title="[^"]*"', "", match["attrs"])
+    hidden = "" if "aria-hidden" in attrs else ' aria-hidden="true"'
+    return f"<i{hidden}{attrs}>"
+
+
+def accessible_markup(page: str) -> str:
+    r"""Mend the markup of a written page where it fails a WCAG 2.1 A/AA rule that axe-core checks.
+
+    * icons (``<i class="fa-...">``) are hidden from screen readers: they are decoration beside a
+      button's name; the theme-switch button's icons lose their ``title`` ("Light", "Dark", ...),
+      which Font Awesome's script turns into SVG text, so that the button's content no longer differs
+      from its name, "Color mode" (axe's ``label-content-name-mismatch``);
+    * the search field's button is named by its words, not by an ``aria-label`` that leaves out some
+      of them (``label-content-name-mismatch``: speech-input users say what they see);
+    * MyST-NB's folded cells (``<summary aria-label="Toggle hidden content">`` around "Show code cell
+      source") are named by their visible words (``label-content-name-mismatch``);
+    * the sidebar's disclosure triangles (a ``<summary>`` with only an icon) are named "Sections of
+      <chapter>" (``summary-name``);
+    * matplotlib's animation slider gets a name (``label``);
+    * an inline formula's leading thin space (``$\,\eta$``) is set as a thin-space character before
+      it, where MathJax's speech for the formula would otherwise be empty;
+    * the bibliography's entries are list items (``aria-required-children``: a ``role="list"`` must
+      hold ``listitem`` elements; ``doc-biblioentry`` is deprecated and is not one).
+    """
+    page = _ICON.sub(_hidden_icon, page)
+    page = _SEARCH_FIELD.sub(r"\1", page)
+    page = _TOGGLE_SUMMARY.sub("<summary>", page)
+    page = _TOC_TOGGLE.sub(_toc_toggle_name, page)
+    page = _ANIMATION_SLIDER.sub(r'\1 aria-label="Frame of the animation"', page)
+    page = _LEADING_THIN_SPACE.sub('\N{THIN SPACE}<span class="math notranslate nohighlight">\\(', page)
+    return _BIBLIOENTRY.sub(r'\1 role="listitem"', page)
+
+
+def accessible_pages(app: Sphinx, exception) -> None:
+    """Apply :func:`accessible_markup` to every page the HTML builder wrote."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        fixed = accessible_markup(page)
+        if fixed != page:
+            path.write_text(fixed, encoding="utf-8")
+
+
 def encrypt_kernel_transport() -> None:
     """Provision CurveZMQ keys for the kernels the build starts, where the kernelspec supports it."""
     try:
@@ -105,6 +181,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("widgets-mathjax3.js", priority=501, defer="defer")
     app.add_css_file("reading.css", priority=900)  # after the theme's and myst-nb's stylesheets
     app.connect("build-finished", title_once_on_the_front_page)
+    app.connect("build-finished", accessible_pages)
     encrypt_kernel_transport()
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("html-page-context", point_widgets_at_static, priority=901)

@@ -128,6 +128,22 @@ def test_the_stand_in_swaps_to_the_right_frame_in_a_browser(tmp_path, browser):
     assert not errors
 
 
+def test_the_stand_in_passes_axe_core_in_a_browser(tmp_path, browser):
+    """Every control has a label that says what it sets, and the figure has alt text (issue 26)."""
+    from test_accessibility import axe_or_skip, violations
+
+    axe = axe_or_skip()
+    e = make()
+    path = tmp_path / "explorer.html"
+    path.write_text(f'<!doctype html><html lang="en"><head><title>Explorer</title></head><body><main>'
+                    f"{e.html()}</main></body></html>", encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    found = violations(page, axe)
+    page.close()
+    assert not found, f"the explorer's stand-in fails WCAG 2.1 A/AA rules: {found}"
+
+
 def test_no_chapter_builds_controls_with_ipywidgets_directly():
     """Interactive figures go through mlcourse.interactive (live in a kernel, precomputed on the web)."""
     from pathlib import Path
