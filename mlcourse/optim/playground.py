@@ -478,9 +478,9 @@ def _live_playground(problem: str = "rosenbrock", *, n_steps: int = 300, figsize
     c0 = Controls.for_problem(problem, n_steps=check_int(n_steps, "n_steps", minimum=1))
     figsize = check_figsize(figsize)
     p0 = _problem(problem)
-    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=figsize, width_ratios=(1.15, 1))
+    # "tight" here, not the book style's constrained layout: the widget redraws this figure in place
+    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=figsize, width_ratios=(1.15, 1), layout="tight")
     plot = PlaygroundPlot(ax_map, ax_loss, problem)
-    fig.tight_layout()
     plt.close(fig)
 
     layout = widgets.Layout(width="330px")
@@ -602,10 +602,9 @@ def playground_animation(controls: Controls | None = None, *, n_frames: int = 20
     n = traj.iterates.shape[1] - 1
     # more frames early, where things happen fast
     steps = np.unique(np.round(n * np.linspace(0, 1, n_frames) ** 2).astype(int))
-    fig, ax_map = plt.subplots(figsize=figsize, dpi=dpi)
+    fig, ax_map = plt.subplots(figsize=figsize, dpi=dpi, layout="tight")
     plot = PlaygroundPlot(ax_map, None, controls.problem)
     plot.update(traj)
-    fig.tight_layout()
 
     def frame(i):
         plot.update(traj, upto=int(steps[i]))
@@ -692,7 +691,7 @@ def _image_uri(problem: Problem, size: int) -> str:
     from ..plotting import COLORS as BOOK_COLORS
 
     image, extent = _background(problem, 200)
-    fig = plt.figure(figsize=(size / 100, size / 100), dpi=100)
+    fig = plt.figure(figsize=(size / 100, size / 100), dpi=100, layout="none")  # one axes, edge to edge
     ax = fig.add_axes((0, 0, 1, 1))
     ax.imshow(image, origin="lower", cmap=CMAPS["surface"], alpha=0.5, extent=extent, aspect="auto",
               interpolation="bilinear")
