@@ -18,7 +18,7 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING
 
-from .reading import glue, show_source
+from .reading import glue, glue_figure, show_source
 
 __version__ = "0.1.0"
 
@@ -29,7 +29,7 @@ _SUBMODULES = (
     "theory", "vae", "vi", "widgets",
 )
 
-__all__ = [*_SUBMODULES, "__version__", "glue", "setup_notebook", "show_source"]
+__all__ = [*_SUBMODULES, "__version__", "glue", "glue_figure", "setup_notebook", "show_source"]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from . import (  # noqa: F401

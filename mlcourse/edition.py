@@ -8,7 +8,9 @@ VS Code, GitHub's preview), which know neither the book's TeX macros nor MyST: t
 become the figure number, section title or chapter title; ``{cite}`` becomes the author-year text
 of ``book/references.bib``; a ``{glue:text}`` number becomes its name in code type (the code cell
 prints ``name = value``); an admonition a blockquote with a bold title; a figure's caption a
-"Fig. 7.1" paragraph after its cell. An exercise becomes a heading, "Exercise 7.2 (title)", one
+"Fig. 7.1" paragraph after its cell, and a ``{glue:figure}`` directive (an interactive figure,
+which the code cell above shows live) its caption, "Fig. 7.2", numbered with the other figures in
+the order of the page. An exercise becomes a heading, "Exercise 7.2 (title)", one
 level below its section's; its gated solution a heading one level further down, "Solution to
 Exercise 7.2 (open it once you have tried the exercise)", whose section opens folded: the heading
 cell carries ``jp-MarkdownHeadingCollapsed`` (read by JupyterLab 4 and Jupyter Notebook 7 when
@@ -389,6 +391,17 @@ def _markdown_cells(notebook: dict):
             yield _text(cell)
 
 
+def _directive_options(lines: list[str]) -> dict[str, str]:
+    """The ``:option: value`` lines at the start of a directive's body."""
+    options = {}
+    for line in lines:
+        opt = _OPTION.match(line.strip())
+        if not opt:
+            break
+        options[opt.group(1)] = opt.group(2).strip()
+    return options
+
+
 def _index_document(doc: _Document, notebook: dict) -> None:
     n_eq = n_fig = n_ex = 0
     for cell in notebook["cells"]:
@@ -415,14 +428,15 @@ def _index_document(doc: _Document, notebook: dict) -> None:
         offset = 0
         for k, line in enumerate(lines):
             match = _FENCE_OPEN.match(line)
+            if match and match.group("name") == "glue:figure":
+                # a glued (interactive) figure: Sphinx numbers it with the cell-metadata figures,
+                # in the order of the document, when it has a name
+                name = _directive_options(lines[k + 1:]).get("name", "")
+                if name:
+                    n_fig += 1
+                    doc.figures[name] = doc.number(n_fig)
             if match and match.group("name") == "exercise":
-                label = ""
-                for option in lines[k + 1:]:
-                    opt = _OPTION.match(option.strip())
-                    if not opt:
-                        break
-                    if opt.group(1) == "label":
-                        label = opt.group(2).strip()
+                label = _directive_options(lines[k + 1:]).get("label", "")
                 events.append((offset, "ex", (label, match.group("arg").strip())))
             offset += len(line) + 1
         for _, kind, value in sorted(events, key=lambda e: e[0]):
@@ -656,6 +670,13 @@ def _convert_directives(book: Book, doc: _Document, text: str, where: str, headi
             out.append(_blockquote(f"**{title}**\n\n{content}" if title else content))
         elif name in ("math",):
             out.append(f"$$\n{content}\n$$")
+        elif name == "glue:figure":
+            # the glued figure (an explorer, an animation) is the output of the code cell above,
+            # live in Jupyter and Colab: the directive becomes its caption, numbered as the web
+            # book numbers it
+            number = doc.figures.get(options.get("name", ""))
+            prefix = f"**Fig. {number}.** " if number else ""
+            out.append(prefix + content)
         else:
             raise ValueError(f"{where}: the MyST directive {{{name}}} has no plain-Markdown form in "
                              f"the reader's edition")

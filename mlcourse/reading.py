@@ -1,20 +1,22 @@
-"""Helpers for the page a reader reads: numbers glued into the prose, and the code that is the math.
+"""Helpers for the page a reader reads: glued numbers and figures, and the code that is the math.
 
 :func:`glue` stores a computed number under a name, so the chapter's text quotes it with the
-``{glue:text}`` role and cannot drift from the computation; :func:`show_source` puts on the page
-the lines of a function of ``mlcourse`` that are the math, without its docstring and the checks of
-its arguments.
+``{glue:text}`` role and cannot drift from the computation; :func:`glue_figure` stores an
+interactive figure so that a ``{glue:figure}`` directive places it in a numbered figure with a
+caption; :func:`show_source` puts on the page the lines of a function of ``mlcourse`` that are the
+math, without its docstring and the checks of its arguments.
 """
 
 from __future__ import annotations
 
 import ast
 import inspect
+import json
 import numbers
 import re
 import textwrap
 
-__all__ = ["glue", "show_source"]
+__all__ = ["GluedFigure", "glue", "glue_figure", "show_source"]
 
 #: Lines between these two comments are the math of a function (see :func:`show_source`).
 MATH_START = "# [math]"
@@ -85,6 +87,85 @@ def glue(name: str, value, fmt: str | None = None) -> None:
     if myst_glue is not None:
         myst_glue(name, stored, display=False)
     print(f"{name} = {text}")
+
+
+class GluedFigure:
+    """An interactive figure stored by :func:`glue_figure`; it displays as the figure itself.
+
+    It holds the figure's display output, computed once (an explorer's web stand-in draws every
+    frame, which takes seconds), so showing it in the cell does not compute the frames again.
+    ``figure`` is the object that was glued (the explorer, with its live controls).
+    """
+
+    def __init__(self, name: str, figure, data: dict, metadata: dict) -> None:
+        self.name, self.figure = name, figure
+        self._data, self._metadata = data, metadata
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # copies: myst-nb's glue writes its record into the metadata it is given
+        return dict(self._data), json.loads(json.dumps(self._metadata))
+
+    def __repr__(self) -> str:
+        return f"<figure {self.name!r} glued for the book: {type(self.figure).__name__}>"
+
+
+_DISPLAYABLE = ("_repr_mimebundle_", "_repr_html_", "_repr_png_", "_repr_svg_")
+
+
+def glue_figure(name: str, figure) -> GluedFigure:
+    """Store an interactive figure under ``name`` for a numbered, captioned figure, and show it.
+
+    The cell-metadata caption (``mystnb: figure:``) numbers image outputs only; an explorer
+    (:func:`mlcourse.interactive.explore`, :func:`mlcourse.widgets.basis_explorer`, the optimizer
+    playground) or an animation is an HTML output. So the code cell ends with
+    ``mlcourse.glue_figure("fig-taylor-explorer", explorer)``, is tagged ``remove-output``, and the
+    Markdown cell after it places the figure::
+
+        ```{glue:figure} fig-taylor-explorer
+        :name: fig-taylor-explorer
+        :alt: What the figure shows, in words.
+
+        The caption: what the figure shows and what to try.
+        ```
+
+    The web book shows the figure once, numbered in sequence with the chapter's other figures
+    (``{numref}`fig-taylor-explorer``` refers to it); Jupyter and Colab readers see the live figure
+    in the cell's output, and the reader's edition (:mod:`mlcourse.edition`) puts the caption, with
+    the same number, under it. Where myst-nb is not installed (Colab) nothing is stored.
+
+    Parameters
+    ----------
+    name : str
+        The glue key: letters, digits, ``_``, ``.`` and ``-``; by convention the figure's ``:name:``.
+    figure : object
+        Anything Jupyter displays (an :class:`~mlcourse.interactive.Explorer`, an
+        :class:`~mlcourse.interactive.Interactive`, ``IPython.display.HTML``).
+
+    Returns
+    -------
+    GluedFigure
+        Displays as ``figure`` (the last expression of the cell), from the output computed once.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string; got {type(name).__name__}")
+    if not _KEY.match(name):
+        raise ValueError(f"name must start with a letter or '_' and hold only letters, digits, '_', "
+                         f"'.' or '-' (it is the key of the {{glue:figure}} directive); got {name!r}")
+    if isinstance(figure, GluedFigure) or not any(hasattr(figure, m) for m in _DISPLAYABLE):
+        raise TypeError(f"figure must be something Jupyter displays (an explorer, an animation's "
+                        f"HTML), not yet glued; got {type(figure).__name__} (glue a number with "
+                        f"mlcourse.glue)")
+    from IPython.core.formatters import format_display_data
+
+    data, metadata = format_display_data(figure)
+    glued = GluedFigure(name, figure, dict(data), dict(metadata or {}))
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:  # Colab or a plain Jupyter: the figure shows in the cell, as always
+        myst_glue = None
+    if myst_glue is not None:
+        myst_glue(name, glued, display=False)
+    return glued
 
 
 class SourceCode:

@@ -4,6 +4,7 @@ Each rule is a test over every notebook in book/; a failure names the notebook, 
 cell, so whoever broke it knows what to fix.
 """
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -258,3 +259,122 @@ def test_check_cells_fold_their_code_away(path):
         f"{name(path)}: rule 'checks fold their code away': cells {untagged} only check; run "
         "'python tools/tag_cells.py --write' (or tag one 'show-input' when its code is what the text teaches)"
     )
+
+
+# --- interactive figures: numbered, captioned and described like the others -----------------------
+
+#: What makes an interactive figure (an HTML output: an explorer, the playground, an animation).
+INTERACTIVE_MAKERS = {"explore", "Explorer", "Interactive", "basis_explorer", "optimizer_playground",
+                      "playground_animation", "basis_animation", "animation_html"}
+GLUE_FIGURE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})\{glue:figure\}[ \t]*(?P<key>\S*)[ \t]*\n"
+                         r"(?P<body>.*?)^ {0,3}(?P=fence)[ \t]*$", re.M | re.S)
+NUMREF = re.compile(r"\{numref\}`(?:[^`<]*<)?(?P<label>[^`<>]+)>?`")
+
+
+def _called(node) -> str | None:
+    """The name of the function a Call node calls (``f(...)`` or ``module.f(...)``)."""
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return node.func.id
+        if isinstance(node.func, ast.Attribute):
+            return node.func.attr
+    return None
+
+
+def displayed_interactive_figure(text: str) -> tuple[bool, str | None]:
+    """(whether the cell's output is an interactive figure, the key it glues it under or None).
+
+    The output is the last statement's value: a call that makes an interactive figure, a name bound
+    to one in the cell, ``display(...)`` of either, or ``mlcourse.glue_figure(key, ...)``.
+    """
+    code = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False, None
+    made = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+            and _called(node.value) in INTERACTIVE_MAKERS
+            for t in node.targets if isinstance(t, ast.Name)}
+
+    def interactive(node) -> bool:
+        return _called(node) in INTERACTIVE_MAKERS or (isinstance(node, ast.Name) and node.id in made)
+
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return False, None
+    last = tree.body[-1].value
+    if _called(last) == "glue_figure":
+        key = last.args[0] if last.args else None
+        return True, key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else ""
+    if _called(last) == "display":
+        return any(interactive(a) for a in last.args), None
+    return interactive(last), None
+
+
+def glue_figures(markdown: str) -> list[dict]:
+    """The ``{glue:figure}`` directives of a Markdown text: key, options and caption."""
+    found = []
+    for match in GLUE_FIGURE.finditer(markdown):
+        lines, options = match.group("body").split("\n"), {}
+        while lines and re.match(r"^:[\w-]+:", lines[0].strip()):
+            option, _, value = lines.pop(0).strip()[1:].partition(":")
+            options[option] = value.strip()
+        found.append({"key": match.group("key"), "options": options,
+                      "caption": "\n".join(lines).strip()})
+    return found
+
+
+def test_the_interactive_figure_helpers_find_what_they_should():
+    assert displayed_interactive_figure("explore(fig, f, {}, name='a', alt='b')") == (True, None)
+    assert displayed_interactive_figure("e = widgets.basis_explorer(F, v)\ne") == (True, None)
+    assert displayed_interactive_figure("e = explore(fig, f, c)\ndisplay(e)") == (True, None)
+    assert displayed_interactive_figure("e = explore(fig, f, c)\nmlcourse.glue_figure('fig-e', e)") \
+        == (True, "fig-e")
+    assert displayed_interactive_figure("box = optim.optimizer_playground('rosenbrock')\nbox.x = 1") \
+        == (False, None)
+    assert displayed_interactive_figure("plt.show()") == (False, None)
+    text = ("Before.\n\n```{glue:figure} fig-e\n:name: fig-e\n:alt: What it shows, in words.\n\n"
+            "The caption.\n```\n\nAfter.")
+    assert glue_figures(text) == [{"key": "fig-e", "options": {"name": "fig-e",
+                                                                "alt": "What it shows, in words."},
+                                   "caption": "The caption."}]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
+def test_interactive_figures_are_numbered_captioned_and_described(path):
+    """An interactive figure is glued (``mlcourse.glue_figure``) in a cell tagged ``remove-output``,
+    and the next cell places it with a ``{glue:figure}`` directive with a ``:name:`` that the prose
+    refers to with ``{numref}``, ``:alt:`` text and a caption (READING_STANDARD.md, section 2)."""
+    cells = load(path)["cells"]
+    markdown = "\n\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
+    referenced = {m.group("label").strip() for m in NUMREF.finditer(markdown)}
+    rule = "rule 'interactive figures are numbered figures'"
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        shown, key = displayed_interactive_figure(source(cell))
+        if not shown:
+            continue
+        where = f"{name(path)}: {rule} (cell {i})"
+        assert key, (f"{where}: the cell shows an interactive figure; end it with "
+                     f"mlcourse.glue_figure('fig-...', figure) so that a {{glue:figure}} can number it")
+        assert "remove-output" in cell.get("metadata", {}).get("tags", []), (
+            f"{where}: tag the cell 'remove-output': the web book shows the figure in its "
+            f"{{glue:figure}}, once")
+        following = cells[i + 1] if i + 1 < len(cells) else {"cell_type": "code", "source": ""}
+        placed = [f for f in glue_figures(source(following)) if f["key"] == key] \
+            if following["cell_type"] == "markdown" else []
+        assert placed, f"{where}: the next cell must be Markdown with a {{glue:figure}} {key} directive"
+        options, caption = placed[0]["options"], placed[0]["caption"]
+        assert options.get("name"), f"{where}: the {{glue:figure}} needs a :name: (fig-...)"
+        assert len(options.get("alt", "")) >= 20, (
+            f"{where}: the {{glue:figure}} needs :alt: text saying what the figure shows")
+        assert len(caption) >= 20, (
+            f"{where}: the {{glue:figure}} needs a caption: what the figure shows and what to try")
+        assert options["name"] in referenced, (
+            f"{where}: the prose never refers to {options['name']} with {{numref}}")
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown":
+            for figure in glue_figures(source(cell)):
+                assert figure["options"].get("name") and figure["options"].get("alt"), (
+                    f"{name(path)}: {rule} (cell {i}): the {{glue:figure}} {figure['key']} needs a "
+                    f":name: and :alt: text")

@@ -43,7 +43,7 @@ RAW_MYST = [
     (re.compile(r"^\s*(`{3,}|:{3,})\{[\w:-]+\}", re.M), "a MyST directive fence such as ```{exercise}"),
     (re.compile(r"^\([\w.:-]+\)=\s*$", re.M), "a MyST target such as (label)="),
     (re.compile(r"\$\$[ \t]*\([\w.:-]+\)"), "an equation label $$ (label)"),
-    (re.compile(r"^:(label|class|name|nonumber):", re.M), "a directive option line"),
+    (re.compile(r"^:(label|class|name|nonumber|alt):", re.M), "a directive option line"),
     (re.compile(r"solution-(start|end)"), "a solution marker"),
 ]
 
@@ -171,6 +171,37 @@ def test_reader_notebook_converts_every_construct(tmp_path):
     assert (tmp_path / "out" / "a" / "two.ipynb").stat().st_mtime_ns == before
 
 
+def test_a_glued_figure_is_numbered_with_the_others_and_becomes_its_caption(tmp_path):
+    """An interactive figure is glued and placed by ``{glue:figure}``: the web book numbers it in the
+    order of the page with the cell-metadata figures; the reader's edition shows the figure live in
+    the code cell above and turns the directive into its numbered caption."""
+    book = _mini_book(tmp_path, [
+        "md:# Two\n\nFirst {numref}`fig-two-static`, then {numref}`fig-two-live`, "
+        "then {numref}`Figure {number} <fig-two-after>`.",
+        "fig-two-static:plot()",
+        "code:explorer = explore(fig, update, controls)\nmlcourse.glue_figure('fig-two-live', explorer)",
+        "md:```{glue:figure} fig-two-live\n:name: fig-two-live\n:alt: A line that the slider turns.\n\n"
+        "The explorer: move $\\vb{a}$ and watch {numref}`fig-two-static` change.\n```\n\nAfter it.",
+        "md::::{glue:figure} unnamed\n:alt: Not numbered, as Sphinx leaves it.\n\nNo name.\n:::",
+        "fig-two-after:plot()",
+    ])
+    numbering = edition.load_book(tmp_path)
+    assert numbering.documents["book/a/two"].figures == {
+        "fig-two-static": "2.1", "fig-two-live": "2.2", "fig-two-after": "2.3"}
+    two = json.loads(edition.reader_edition(book)[Path("a/two.ipynb")])
+    texts = ["".join(c["source"]) for c in two["cells"]]
+    assert "First Fig. 2.1, then Fig. 2.2, then Figure 2.3." in texts[0]
+    live = texts.index("**Fig. 2.2.** The explorer: move $\\mathbf{a}$ and watch Fig. 2.1 change."
+                       "\n\nAfter it.")
+    assert two["cells"][live - 1]["cell_type"] == "code" and "glue_figure" in texts[live - 1]
+    assert texts[live + 1] == "No name."
+    assert "**Fig. 2.3.** A $\\mathbf{v}$ plot." in texts
+    md = "\n\n".join(t for c, t in zip(two["cells"], texts, strict=True) if c["cell_type"] == "markdown")
+    for pattern, what in RAW_MYST:
+        assert not pattern.search(md), f"{what} survived: {pattern.search(md).group(0)!r}"
+    assert ":alt:" not in md
+
+
 @pytest.mark.parametrize("cells, message", [
     (["md:See {eq}`eq-nowhere`."], "no equation labelled 'eq-nowhere'"),
     (["md:See {numref}`fig-nowhere`."], "points at no figure"),
@@ -226,6 +257,33 @@ def test_every_notebook_of_the_toc_has_a_reader_edition():
     notebooks = {Path(f).relative_to("book").with_suffix(".ipynb") for f in files
                  if (ROOT / (f + ".ipynb")).is_file()}
     assert notebooks and notebooks == set(_edition_notebooks())
+
+
+def test_every_glued_figure_has_its_number_in_the_edition():
+    """Each ``{glue:figure}`` of the book (an interactive figure) is numbered with the chapter's other
+    figures; its caption in the reader's edition and every {numref} to it carry that number (the
+    number is the web book's: test_numbers_match_the_built_book compares the two)."""
+    book = edition.load_book(ROOT)
+    glued = re.compile(r"^ {0,3}(`{3,}|:{3,})\{glue:figure\}[^\n]*\n(?::[\w-]+:.*\n)*?:name:[ \t]*(\S+)",
+                       re.M)
+    found = 0
+    for docname, doc in book.documents.items():
+        source = json.loads((ROOT / doc.path).read_text(encoding="utf-8"))
+        texts = ["".join(c["source"]) for c in source["cells"] if c["cell_type"] == "markdown"]
+        names = [m.group(2) for text in texts for m in glued.finditer(text)]
+        if not names:
+            continue
+        reader = json.loads((EDITION / doc.path.relative_to("book")).read_text(encoding="utf-8"))
+        md = "\n\n".join(text for _, text in _markdown_cells(reader))
+        for label in names:
+            found += 1
+            number = doc.figures.get(label)
+            assert number, f"{docname}: the glued figure {label} has no number"
+            assert f"**Fig. {number}.** " in md, f"{docname}: no caption 'Fig. {number}.' for {label}"
+        ours = sorted(doc.figures.values(), key=lambda n: int(n.rsplit(".", 1)[-1]))
+        assert ours == [doc.number(k) for k in range(1, len(ours) + 1)], (
+            f"{docname}: the figures are not numbered 1, 2, ... in the order of the page: {ours}")
+    assert found >= 5, f"only {found} glued figures in the book"
 
 
 def myst_problems(notebook: dict, name: str) -> list[str]:

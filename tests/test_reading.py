@@ -9,7 +9,7 @@ import pytest
 import mlcourse
 from mlcourse import calculus, linalg, nn, optim, vae
 from mlcourse._validate import check_positive
-from mlcourse.reading import CHECKS_OMITTED, glue, show_source
+from mlcourse.reading import CHECKS_OMITTED, GluedFigure, glue, glue_figure, show_source
 
 # --- glue ---------------------------------------------------------------------------------------------
 
@@ -66,6 +66,78 @@ def test_glue_refuses_bad_input():
 
 def test_glue_is_exported():
     assert mlcourse.glue is glue
+
+
+class _Standin:
+    """A figure whose display output is expensive: it counts how often it is computed."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        self.calls += 1
+        return {"text/plain": "<figure>", "text/html": f"<div class='mlc-explorer'>{self.calls}</div>",
+                "application/vnd.jupyter.widget-view+json": {"model_id": "m1", "version_major": 2}}, {}
+
+
+def test_glue_figure_stores_the_display_once_and_shows_the_same(displayed):
+    from IPython.core.formatters import format_display_data
+
+    figure = _Standin()
+    glued = glue_figure("fig-demo-explorer", figure)
+    (data, kw), = displayed
+    assert kw["metadata"]["scrapbook"] == {"name": "fig-demo-explorer",
+                                           "mime_prefix": "application/papermill.record/"}
+    # stored for the {glue:figure} directive only: every mime type under the glue prefix
+    assert set(data) == {"application/papermill.record/" + m for m in
+                         ("text/plain", "text/html", "application/vnd.jupyter.widget-view+json")}
+    assert data["application/papermill.record/text/html"] == "<div class='mlc-explorer'>1</div>"
+    # the cell shows the same output, not computed again (an explorer's frames take seconds)
+    shown, metadata = format_display_data(glued)
+    assert shown["text/html"] == "<div class='mlc-explorer'>1</div>" and figure.calls == 1
+    assert shown["application/vnd.jupyter.widget-view+json"]["model_id"] == "m1"
+    # and without the glue record, which would make myst-nb read the cell's own output as glue
+    assert "scrapbook" not in metadata
+    assert isinstance(glued, GluedFigure) and glued.figure is figure and "fig-demo-explorer" in repr(glued)
+
+
+def test_glue_figure_of_a_real_explorer_holds_its_web_standin(displayed):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mlcourse.interactive import Slider, explore
+
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    (line,) = ax.plot([0, 1], [0, 1])
+    plt.close(fig)
+    explorer = explore(fig, lambda a: line.set_ydata([0, a]), {"a": Slider("a", [1.0, 2.0])},
+                       name="fig-demo-explorer", alt="A line whose end the slider moves.", dpi=30)
+    glue_figure("fig-demo-explorer", explorer)
+    (data, _), = displayed
+    assert 'class="mlc-explorer"' in data["application/papermill.record/text/html"]
+
+
+def test_glue_figure_without_myst_nb_only_shows(monkeypatch, displayed):
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab: the import fails
+    glued = glue_figure("fig-demo", _Standin())
+    assert displayed == [] and glued._repr_mimebundle_()[0]["text/plain"] == "<figure>"
+
+
+def test_glue_figure_refuses_bad_input():
+    with pytest.raises(TypeError, match="name must be a string"):
+        glue_figure(3, _Standin())
+    with pytest.raises(ValueError, match="name must start with a letter"):
+        glue_figure("fig:a", _Standin())
+    with pytest.raises(TypeError, match=r"figure must be something Jupyter displays.*got float"):
+        glue_figure("fig-a", 1.5)
+    with pytest.raises(TypeError, match="not yet glued"):
+        glue_figure("fig-a", glue_figure("fig-b", _Standin()))
+
+
+def test_glue_figure_is_exported():
+    assert mlcourse.glue_figure is glue_figure
 
 
 # --- show_source -----------------------------------------------------------------------------------
