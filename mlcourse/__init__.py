@@ -99,4 +99,36 @@ def setup_notebook(seed: int = 0):
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(seed)
+    _quiet_notebook_progress_bars()
     return np.random.default_rng(seed)
+
+
+def _quiet_notebook_progress_bars() -> None:
+    """Honour ``TQDM_DISABLE=1`` in tqdm's notebook bar too (the book build sets it).
+
+    tqdm reads that variable for its text bar, but its notebook bar (what ``tqdm.auto`` gives in
+    Jupyter) passes ``disable=False`` on by itself, so the build's pages would show each bar frozen
+    at its first state. Where the variable is set, the notebook bar's default becomes disabled; a
+    call that passes ``disable=False`` still shows its bar. Without the variable nothing changes.
+    """
+    import functools
+    import os
+
+    if os.environ.get("TQDM_DISABLE", "").lower() not in ("1", "true", "yes"):
+        return
+    try:
+        import tqdm.notebook
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return
+    bar = tqdm.notebook.tqdm_notebook
+    if getattr(bar.__init__, "_mlcourse_quiet", False):
+        return
+    original = bar.__init__
+
+    @functools.wraps(original)
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("disable", True)
+        original(self, *args, **kwargs)
+
+    __init__._mlcourse_quiet = True
+    bar.__init__ = __init__

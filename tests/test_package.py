@@ -65,3 +65,24 @@ def test_dependency_ranges_are_loose_and_requirements_pin_torch():
     requirements = (ROOT / "requirements.txt").read_text().splitlines()
     assert "torch==2.13.0" in requirements
     assert "-e ." in requirements
+
+
+def test_setup_notebook_quiets_notebook_progress_bars_only_where_asked(monkeypatch):
+    """With TQDM_DISABLE=1 (the book build's kernels) tqdm's notebook bar is off too; else untouched."""
+    import tqdm.notebook
+
+    import mlcourse
+
+    original = tqdm.notebook.tqdm_notebook.__init__
+    try:
+        monkeypatch.delenv("TQDM_DISABLE", raising=False)
+        mlcourse.setup_notebook(seed=0)
+        assert tqdm.notebook.tqdm_notebook.__init__ is original
+        monkeypatch.setenv("TQDM_DISABLE", "1")
+        mlcourse.setup_notebook(seed=0)
+        mlcourse.setup_notebook(seed=0)  # a second call wraps nothing twice
+        assert tqdm.notebook.tqdm_notebook.__init__.__wrapped__ is original
+        assert tqdm.notebook.tqdm_notebook(range(3)).disable
+        assert not tqdm.notebook.tqdm_notebook(range(3), disable=False, display=False).disable
+    finally:
+        tqdm.notebook.tqdm_notebook.__init__ = original
