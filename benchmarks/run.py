@@ -316,7 +316,8 @@ def explorer_costs(repeat: int) -> list[dict]:
     found = []
     for path in sorted((ROOT / "book").rglob("*.ipynb")):
         text = path.read_text(encoding="utf-8")
-        if ".ipynb_checkpoints" in path.parts or not re.search(r"explore\(|Interactive\(|_explorer\(", text):
+        interactive = re.search(r"explore\(|Interactive\(|_explorer\(|glue_figure\(", text)
+        if ".ipynb_checkpoints" in path.parts or not interactive:
             continue
         runs = []
         for _ in range(repeat):
@@ -332,7 +333,7 @@ def explorer_costs(repeat: int) -> list[dict]:
             printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
             stand_ins = json.loads(printed.strip().splitlines()[-1])
             runs.append((sum(stand_ins), len(stand_ins), total))
-        rel = path.relative_to(ROOT / "book").with_suffix(".html")
+        rel = path.relative_to(ROOT).with_suffix(".html")  # pages keep the book/ folder
         page = ROOT / "_build" / "html" / rel
         html = page.read_text(encoding="utf-8") if page.exists() else None
         # the page's figures are image files; what is inline base64 is the stand-ins' frames
