@@ -94,12 +94,19 @@ def pytest_configure(config):
     socket.socket.connect_ex = _connect_ex
 
 
+#: test files whose tests go to one worker together (see pytest_xdist_make_scheduler)
+TOGETHER = {"tests/test_pdf.py"}
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """pytest-xdist's scheduling for ``-n``: every test on its own, except a notebook's cells.
+    """pytest-xdist's scheduling for ``-n``: every test on its own, except a notebook's cells and
+    the PDF's tests.
 
     nbval runs the cells of a notebook in order on one kernel, so they must go to one worker,
-    together; pytest-xdist's default ("load") would scatter them over the workers.
+    together; pytest-xdist's default ("load") would scatter them over the workers. The PDF's tests
+    share one printed PDF (a session fixture that prints it when it is out of date): on one worker
+    the others keep testing while it prints, instead of waiting for it on a lock.
     """
     if config.getvalue("dist") not in ("load", "worksteal"):  # a distribution asked for by name
         return None
@@ -108,7 +115,7 @@ def pytest_xdist_make_scheduler(config, log):
     class NotebookScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".ipynb") else nodeid
+            return path if path.endswith(".ipynb") or path in TOGETHER else nodeid
 
     return NotebookScheduling(config, log)
 

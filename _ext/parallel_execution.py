@@ -9,9 +9,7 @@ function, the notebook's folder as working directory, the build's timeout per ce
 allowed. So at ``env-before-read-docs`` this extension hands the notebooks that are about to be
 read and are not cached to that pool; MyST-NB then finds them cached.
 
-The kernels of the build get ``TQDM_DISABLE=1`` (unless it is set already): a progress bar is
-for a reader waiting on a running kernel; on a page it would stay frozen at the state the build
-left it in (tqdm's widget falls back to its first text, "0%|          | 0/400").
+The pool's kernels inherit the build's environment, as MyST-NB's do (``_ext/kernel_environment.py``).
 
 Nothing else changes: a notebook that fails is not cached, so MyST-NB executes it again itself and
 reports the failure as always; a build with a warm cache executes nothing. The pool runs in a fresh
@@ -90,6 +88,5 @@ def execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    os.environ.setdefault("TQDM_DISABLE", "1")  # inherited by every kernel the build starts
     app.connect("env-before-read-docs", execute_in_parallel)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

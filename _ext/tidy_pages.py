@@ -17,6 +17,10 @@
   page): the written pages are mended where the theme's, MyST-NB's, docutils' or matplotlib's markup
   fails a rule (see :func:`accessible_markup`), and links inside the exercises' tinted boxes are a
   shade darker in ``static/reading.css``, so that they keep a contrast of 4.5:1.
+* An interactive figure placed with ``{glue:figure}`` is an HTML output, and MyST-NB gives the
+  directive's ``:alt:`` to images only: :class:`GlueFigure` makes it the accessible name of the
+  figure's controls and frames (``role="group"``), so a screen reader announces what the figure
+  shows, not only "interactive figure".
 * The notebooks' kernels talk to the build over CurveZMQ-encrypted sockets (jupyter_client's
   ``transport_encryption = "auto"``, which the python3 kernelspec supports), so the build log no longer
   prints ipykernel's "running over TCP without encryption" warning for every notebook.
@@ -28,6 +32,8 @@ import html
 import re
 from pathlib import Path
 
+from docutils import nodes
+from myst_nb.ext.glue.directives import PasteFigureDirective
 from sphinx.application import Sphinx
 
 WIDGET_MANAGER = "embed-amd.js"
@@ -171,12 +177,44 @@ def encrypt_kernel_transport() -> None:
         trait.default_value = "auto"
 
 
+#: the accessible name an explorer's stand-in carries before its figure names it (mlcourse.interactive)
+EXPLORER_LABEL = 'role="group" aria-label="interactive figure"'
+
+
+def label_html_figure(html_text: str, alt: str) -> str:
+    """An HTML output of a figure, named by the figure's ``alt``: an explorer's generic group label
+    is replaced; any other HTML (an animation, a widget's stand-in) is wrapped in a named group."""
+    label = f'role="group" aria-label="{html.escape(alt.strip(), quote=True)}"'
+    if EXPLORER_LABEL in html_text:
+        return html_text.replace(EXPLORER_LABEL, label, 1)
+    return f"<div {label}>{html_text}</div>"
+
+
+class GlueFigure(PasteFigureDirective):
+    """MyST-NB's ``{glue:figure}``, whose ``:alt:`` also names an HTML output (not only an image)."""
+
+    def run(self):
+        result = super().run()
+        alt = self.options.get("alt", "").strip()
+        if alt:
+            for figure in result:
+                for raw in list(figure.findall(nodes.raw)) if isinstance(figure, nodes.figure) else []:
+                    if raw.get("format") == "html":
+                        raw[0] = nodes.Text(label_html_figure(raw.astext(), alt))
+        return result
+
+
+def use_glue_figure(app: Sphinx, config) -> None:
+    app.add_directive_to_domain("glue", "figure", GlueFigure, override=True)
+
+
 def add_static(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(Path(__file__).parent / "static")]
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static, priority=400)
+    app.connect("config-inited", use_glue_figure)  # every extension is loaded, no domain made yet
     # deferred, after MathJax (which Sphinx adds with priority 500)
     app.add_js_file("widgets-mathjax3.js", priority=501, defer="defer")
     app.add_css_file("reading.css", priority=900)  # after the theme's and myst-nb's stylesheets

@@ -9,9 +9,10 @@ nothing from other hosts.
 
 The packages are fetched with the ``npm`` client the first time (``npm pack``, then a SHA-512
 check of each tarball against the pin below; nothing is kept from a tarball that fails the check),
-and reused afterwards. Without ``npm`` the build still succeeds but the pages load these scripts
-from public CDNs (MyST-NB's and Sphinx's defaults), and the build says so; set
-``MLCOURSE_REQUIRE_VENDOR=1`` to make that an error instead (CI does).
+and reused afterwards. The same fetch serves the tests' own JavaScript (``tools/vendor_katex.py``,
+``tools/vendor_axe.py``: :func:`ensure` with their pins). Without ``npm`` the build still succeeds
+but the pages load these scripts from public CDNs (MyST-NB's and Sphinx's defaults), and the build
+says so; set ``MLCOURSE_REQUIRE_VENDOR=1`` to make that an error instead (CI does).
 """
 
 from __future__ import annotations
@@ -36,11 +37,15 @@ logger = logging.getLogger(__name__)
 VENDOR_DIR = "_vendor"
 
 
+class VendorError(ExtensionError):
+    """A package could not be fetched, or its tarball did not match its pinned checksum."""
+
+
 @dataclass(frozen=True)
 class Asset:
     """One npm package: which files of it the book serves, and where."""
 
-    name: str  # folder under _vendor/
+    name: str  # folder under the vendor folder ("" for the folder itself)
     spec: str  # npm package@version
     integrity: str  # npm's sha512 integrity of the tarball
     members: tuple[str, ...]  # paths inside the package (folders end with "/")
@@ -76,10 +81,15 @@ MATHJAX_PATH = "mathjax/tex-mml-chtml.js"
 IPYWIDGETS_JS = {"requirejs/require.js": {}, "@jupyter-widgets/html-manager/dist/embed-amd.js": {}}
 
 
-def manifest_stamp() -> str:
+def manifest_stamp(assets: tuple[Asset, ...] = ASSETS) -> str:
     """A name that changes whenever the pinned assets change."""
-    text = json.dumps([(a.name, a.spec, a.integrity, a.members, a.strip) for a in ASSETS])
+    text = json.dumps([(a.name, a.spec, a.integrity, a.members, a.strip) for a in assets])
     return ".complete-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def is_complete(vendor: Path, assets: tuple[Asset, ...] = ASSETS) -> bool:
+    """Whether ``vendor`` holds exactly these pinned assets, fetched and verified."""
+    return (vendor / manifest_stamp(assets)).is_file()
 
 
 def sha512_integrity(path: Path) -> str:
@@ -100,23 +110,23 @@ def unpack(tarball: Path, asset: Asset, dest: Path) -> int:
                 continue
             target = dest / rel.removeprefix(asset.strip)
             if ".." in Path(rel).parts:
-                raise ExtensionError(f"{asset.spec}: refusing the path {member.name!r} in its tarball")
+                raise VendorError(f"{asset.spec}: refusing the path {member.name!r} in its tarball")
             target.parent.mkdir(parents=True, exist_ok=True)
             with tar.extractfile(member) as src, open(target, "wb") as out:
                 shutil.copyfileobj(src, out)
             count += 1
     if count == 0:
-        raise ExtensionError(f"{asset.spec}: none of {asset.members} found in {tarball.name}")
+        raise VendorError(f"{asset.spec}: none of {asset.members} found in {tarball.name}")
     return count
 
 
-def fetch(vendor: Path, npm: str) -> None:
+def fetch(vendor: Path, npm: str, assets: tuple[Asset, ...] = ASSETS) -> None:
     """Fetch every asset with npm, verify it, and install the set into ``vendor`` atomically."""
     with tempfile.TemporaryDirectory(prefix="mlcourse-vendor-") as tmp:
         tmp = Path(tmp)
         staging = tmp / "vendor"
         staging.mkdir()
-        for asset in ASSETS:
+        for asset in assets:
             result = subprocess.run(
                 [npm, "pack", asset.spec, "--json", "--pack-destination", str(tmp)],
                 capture_output=True,
@@ -124,18 +134,18 @@ def fetch(vendor: Path, npm: str) -> None:
                 timeout=300,
             )
             if result.returncode != 0:
-                raise ExtensionError(f"npm pack {asset.spec} failed:\n{result.stderr.strip()}")
+                raise VendorError(f"npm pack {asset.spec} failed:\n{result.stderr.strip()}")
             filename = json.loads(result.stdout)[0]["filename"]
             tarball = tmp / Path(filename).name
             found = sha512_integrity(tarball)
             if found != asset.integrity:
-                raise ExtensionError(
+                raise VendorError(
                     f"{asset.spec}: checksum mismatch, expected {asset.integrity}, got {found}; "
                     "nothing was installed"
                 )
             n = unpack(tarball, asset, staging / asset.name)
             logger.info(f"[vendor_assets] {asset.spec}: {n} files, checksum verified")
-        (staging / manifest_stamp()).write_text("\n".join(a.spec for a in ASSETS) + "\n")
+        (staging / manifest_stamp(assets)).write_text("\n".join(a.spec for a in assets) + "\n")
         old = vendor.with_name(vendor.name + ".old")
         if vendor.exists():
             vendor.rename(old)
@@ -143,9 +153,27 @@ def fetch(vendor: Path, npm: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def ensure(vendor: Path, assets: tuple[Asset, ...], npm: str | None = None) -> None:
+    """Fetch and verify ``assets`` into ``vendor`` unless they are there already.
+
+    Raises
+    ------
+    VendorError
+        If npm is missing, ``npm pack`` fails, or a tarball's checksum is not the pinned one
+        (nothing is installed then).
+    """
+    if is_complete(vendor, assets):
+        return
+    npm = npm or shutil.which("npm")
+    if npm is None:
+        names = ", ".join(a.spec for a in assets)
+        raise VendorError(f"npm is not installed: {names} cannot be fetched (install Node.js and npm)")
+    fetch(vendor, npm, assets)
+
+
 def configure(app: Sphinx, config) -> None:
     vendor = Path(app.srcdir) / VENDOR_DIR
-    if not (vendor / manifest_stamp()).exists():
+    if not is_complete(vendor):
         npm = shutil.which("npm")
         if npm is None:
             if os.environ.get("MLCOURSE_REQUIRE_VENDOR") == "1":

@@ -1,5 +1,6 @@
 """Helpers for the tests of the built book: run jupyter-book, read the table of contents."""
 
+import functools
 import os
 import re
 import shutil
@@ -120,3 +121,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@functools.cache
+def vendored_axe() -> tuple[Path | None, str]:
+    """axe-core's ``axe.min.js`` for the accessibility checks (fetched with npm on first use, see
+    ``tools/vendor_axe.py``), or None and the reason it cannot be fetched here."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from vendor_axe import VendorError, ensure_axe
+
+    try:
+        return ensure_axe(), ""
+    except VendorError as err:
+        return None, str(err)

@@ -13,6 +13,7 @@
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 from book_helpers import HTML, ROOT, jupyter_book
@@ -164,3 +165,35 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
         instance.close()
+
+
+# --- the book at an address, and axe-core, for the per-page checks ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def book_url(request):
+    """The address of the HTML book the per-page checks read: the repository's build (``site``), or,
+    with ``MLCOURSE_A11Y_HTML`` set to another build's HTML folder, that build, served as it is."""
+    folder = os.environ.get("MLCOURSE_A11Y_HTML")
+    if not folder:
+        yield request.getfixturevalue("site")
+        return
+    if not (Path(folder) / "index.html").is_file():
+        pytest.fail(f"MLCOURSE_A11Y_HTML={folder} holds no built book (no index.html)")
+    handler = functools.partial(_QuietHandler, directory=folder)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path | None:
+    """The vendored ``axe.min.js`` (fetched on first use), or None where npm cannot fetch it.
+
+    None does not skip the browser's other checks of a page; ``tests/test_accessibility.py``'s
+    ``test_axe_core_is_available`` is skipped then, or fails under ``MLCOURSE_REQUIRE_BROWSER=1``.
+    """
+    from book_helpers import vendored_axe
+
+    return vendored_axe()[0]

@@ -1,97 +1,54 @@
 """The built book passes axe-core's WCAG 2.1 A and AA rules, in the light and the dark theme (issue 26).
 
 Every page of the HTML book (in the table of contents' order, plus the search and index pages) is
-opened in Chromium, in the light and in the dark theme, and axe-core (Deque's rules engine, the one
-behind the browsers' accessibility audits) is injected by Playwright and run with the rules tagged
-``wcag2a``, ``wcag2aa``, ``wcag21a`` and ``wcag21aa``. Any violation whose impact is *critical* or
-*serious* fails the test, which lists the page, the theme, the rule and the first elements that
-break it. A rule is skipped for the whole book only with a written reason in :data:`EXCEPTIONS`.
+checked by :func:`accessibility_problems` inside ``tests/test_browser.py``'s ``test_page``, on the
+page that test has loaded already (one load per page serves every check of it). axe-core (Deque's
+rules engine, the one behind the browsers' accessibility audits) is injected by Playwright and run
+with the rules tagged ``wcag2a``, ``wcag2aa``, ``wcag21a`` and ``wcag21aa``, in the light theme.
+Then the page is switched to the dark theme as a reader does it, with the theme's own button, and
+the rules about colour (axe-core's category ``cat.color``: text contrast, links told apart from
+text) run again; the other rules read the markup, which the switch does not change, so running
+them twice would test nothing more. Any violation whose impact is *critical* or *serious* fails,
+naming the page, the theme, the rule and the first elements that break it. A rule is skipped for
+the whole book only with a written reason in :data:`EXCEPTIONS`.
 
 The mathematics must be readable by a screen reader too: MathJax's semantic-enrich extension and its
 Speech Rule Engine are turned on in ``_config.yml`` (served from the book's own copy of MathJax), so
 every typeset formula carries speech text, an ``aria-label`` such as "double struck upper R
 Superscript n", and hides its glyphs from screen readers. Every page is checked for formulas without
-it, and one formula's label is checked word for word, so that a label holding TeX source would fail.
+it, and one formula's label is checked word for word here, so that a label holding TeX source
+would fail. The tests in this file check the checks: that the dark run reads a dark page with the
+colour rules, and that the mends of ``_ext/tidy_pages.py`` are exact.
 
 axe-core comes from npm, pinned and checksum-verified by ``tools/vendor_axe.py`` (into the
 git-ignored ``.vendor-axe/``). Without npm, or without Chromium, these tests are skipped, unless
 ``MLCOURSE_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that a failure.
 
-Run them with ``pytest tests/test_accessibility.py -n auto`` (the book is built first if needed). To
-check another build of the book, set ``MLCOURSE_A11Y_HTML`` to its HTML folder.
+Run every page's checks with ``pytest tests/test_browser.py tests/test_accessibility.py -n auto``
+(the book is built first if needed). To check another build of the book, set
+``MLCOURSE_A11Y_HTML`` to its HTML folder.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from book_helpers import ROOT, toc_entries
-
-sys.path.insert(0, str(ROOT / "tools"))
+from book_helpers import ROOT, vendored_axe
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
-THEMES = ("light", "dark")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"critical", "serious"}
-
-#: Pages that are not in the table of contents but readers reach.
-EXTRA_PAGES = ["search", "genindex"]
 
 #: Rules not applied to this book, each with the reason it is a false positive here. (None today.)
 EXCEPTIONS: dict[str, str] = {}
 
 #: How many of a violation's elements the failure message names.
 SHOWN_TARGETS = 3
-
-
-def pages() -> list[str]:
-    return toc_entries() + EXTRA_PAGES
-
-
-def axe_or_skip() -> Path:
-    """The vendored ``axe.min.js`` (fetched on first use); skips the test where npm cannot fetch it."""
-    from vendor_axe import VendorError, ensure_axe
-
-    try:
-        return ensure_axe()
-    except VendorError as err:
-        if os.environ.get("MLCOURSE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"MLCOURSE_REQUIRE_BROWSER=1 but axe-core cannot be vendored: {err}")
-        pytest.skip(f"axe-core cannot be vendored here: {err}")
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    return axe_or_skip()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def book_url(request):
-    """The address of the HTML book: ``MLCOURSE_A11Y_HTML`` served here, or the repository's build."""
-    folder = os.environ.get("MLCOURSE_A11Y_HTML")
-    if not folder:
-        yield request.getfixturevalue("site")
-        return
-    if not (Path(folder) / "index.html").is_file():
-        pytest.fail(f"MLCOURSE_A11Y_HTML={folder} holds no built book (no index.html)")
-    handler = functools.partial(_QuietHandler, directory=folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
 
 
 def _offline(route):
@@ -103,48 +60,71 @@ def _offline(route):
 
 
 @pytest.fixture(scope="module")
-def tabs(browser):
-    """One browser tab per theme, reused for every page this process checks."""
-    opened = {}
-
-    def tab(theme: str):
-        if theme not in opened:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=theme)
-            # the pydata theme reads the reader's choice from localStorage "mode" before it paints
-            context.add_init_script(f"localStorage.setItem('mode', '{theme}');")
-            context.route("**/*", _offline)
-            page = context.new_page()
-            page.set_default_timeout(120_000)
-            opened[theme] = (context, page)
-        return opened[theme][1]
-
-    yield tab
-    for context, _ in opened.values():
-        context.close()
+def tab(browser):
+    """One browser tab, reused for every page this process checks; each page opens in light."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    # the pydata theme reads the reader's choice from localStorage "mode" before it paints
+    context.add_init_script("localStorage.setItem('mode', 'light');")
+    context.route("**/*", _offline)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    yield page
+    context.close()
 
 
-def _open(page, url: str, theme: str) -> None:
+def _theme(page) -> str:
+    return page.evaluate("() => document.documentElement.dataset.theme")
+
+
+def _open(page, url: str) -> None:
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
                   "? MathJax.startup.promise.then(() => true) : true")
-    shown = page.evaluate("() => document.documentElement.dataset.theme")
-    assert shown == theme, f"{url}: asked for the {theme} theme, the page shows {shown!r}"
+    assert _theme(page) == "light", f"{url}: asked for the light theme, the page shows {_theme(page)!r}"
 
 
-AXE_RUN = """async (tags) => {
-    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                            resultTypes: ['violations']});
+def switch_theme(page, url: str, theme: str) -> None:
+    """Press the theme's colour-mode button, as a reader does, until the page shows ``theme``; then
+    wait for the colours' transitions to end (axe-core reads the colours of the moment)."""
+    button = page.locator(".theme-switch-button").first
+    for _ in range(3):  # the button cycles through the modes (light, dark, the system's)
+        if _theme(page) == theme:
+            break
+        button.click()
+    assert _theme(page) == theme, f"{url}: the colour-mode button never turned the page {theme}"
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.mouse.move(1, 899)  # no tooltip left over the header
+    page.wait_for_function("() => !document.getAnimations().some(a => a instanceof CSSTransition"
+                           " && a.playState === 'running')")
+
+
+def switch_to_dark(page, url: str) -> None:
+    switch_theme(page, url, "dark")
+
+
+#: axe-core run on the whole page: every rule with one of ``tags``, or (``colours``) only those
+#: of them in axe-core's colour category
+AXE_RUN = """async ([tags, colours]) => {
+    const runOnly = colours
+        ? {type: 'rule', values: axe.getRules(tags).filter(r => r.tags.includes('cat.color'))
+                                                    .map(r => r.ruleId)}
+        : {type: 'tag', values: tags};
+    const result = await axe.run(document, {runOnly, resultTypes: ['violations']});
     return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
         targets: v.nodes.map(n => n.target.join(' ')), first: v.nodes[0].html.slice(0, 160)}));
 }"""
 
 
-def violations(page, axe: Path) -> list[dict]:
-    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+def violations(page, axe: Path, *, colours_only: bool = False) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now (or of its colour rules only)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(axe))
-    return page.evaluate(AXE_RUN, TAGS)
+    return page.evaluate(AXE_RUN, [TAGS, colours_only])
+
+
+def serious(found: list[dict]) -> list[dict]:
+    return [v for v in found if v["impact"] in FAILING_IMPACTS and v["id"] not in EXCEPTIONS]
 
 
 def _describe(entry: str, theme: str, found: list[dict]) -> str:
@@ -171,17 +151,58 @@ def silent_formulas(page) -> list[dict]:
     return [f for f in page.evaluate(MATH_LABELS) if not f["label"] or f["hidden"]]
 
 
-@pytest.mark.parametrize("entry", pages())
-@pytest.mark.parametrize("theme", THEMES)
-def test_page_has_no_serious_accessibility_violations(tabs, book_url, axe_script, theme, entry):
-    page = tabs(theme)
-    _open(page, f"{book_url}/{entry}.html", theme)
-    found = [v for v in violations(page, axe_script)
-             if v["impact"] in FAILING_IMPACTS and v["id"] not in EXCEPTIONS]
-    assert not found, _describe(entry, theme, found)
+def test_axe_core_is_available(axe_script):
+    """Every page's accessibility checks need axe-core (see ``axe_script`` in tests/conftest.py)."""
+    if axe_script is None:
+        reason = f"axe-core cannot be vendored here: {vendored_axe()[1]}; no page was checked with it"
+        if os.environ.get("MLCOURSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"MLCOURSE_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+def accessibility_problems(page, entry: str, axe: Path | None) -> list[str]:
+    """What fails on a loaded page (in the light theme): axe-core's rules in light, formulas
+    without speech text, and, once the reader's button has turned the page dark, the colour rules.
+    The page is left in the dark theme. Without axe-core (``axe`` None; see
+    :func:`test_axe_core_is_available`) only the speech text is checked."""
+    problems = []
+    found = serious(violations(page, axe)) if axe else []
+    if found:
+        problems.append(_describe(entry, "light", found))
     silent = silent_formulas(page)
-    assert not silent, (f"{entry}: {len(silent)} formulas have no speech text for a screen reader "
+    if silent:
+        problems.append(f"{entry}: {len(silent)} formulas have no speech text for a screen reader "
                         f"(MathJax's semantic-enrich extension), e.g. in {[f['id'] for f in silent[:3]]}")
+    switch_to_dark(page, entry)
+    found = serious(violations(page, axe, colours_only=True)) if axe else []
+    if found:
+        problems.append(_describe(entry, "dark", found))
+    return problems
+
+
+def test_the_dark_theme_is_checked_with_the_colour_rules(tab, book_url, axe_script):
+    """The dark run is not empty: axe-core's colour category holds the contrast rule, and switching
+    the theme changes the colours that rule reads."""
+    if axe_script is None:
+        pytest.skip("axe-core is not available (see test_axe_core_is_available)")
+    _open(tab, f"{book_url}/{MATH_PAGE}.html")
+    if not tab.evaluate("() => typeof window.axe === 'object'"):
+        tab.add_script_tag(path=str(axe_script))
+    rules = tab.evaluate("(tags) => axe.getRules(tags).filter(r => r.tags.includes('cat.color'))"
+                         ".map(r => r.ruleId)", TAGS)
+    assert {"color-contrast", "link-in-text-block"} <= set(rules), rules
+    background = ("() => getComputedStyle(document.documentElement)"
+                  ".getPropertyValue('--pst-color-background')")
+    light = tab.evaluate(background)
+    switch_to_dark(tab, MATH_PAGE)
+    assert tab.evaluate(background) != light, "the dark theme did not change the page's background"
+    # dark grey text reads on the light theme's white and not on the dark theme's near-black: the
+    # dark run must catch it
+    tab.evaluate("() => { const p = document.createElement('p'); p.id = 'mlc-dim'; p.textContent ="
+                 " 'dim text for the contrast rule'; p.style.color = '#303030';"
+                 " document.querySelector('article').prepend(p); }")
+    found = [v["id"] for v in serious(violations(tab, axe_script, colours_only=True))]
+    assert "color-contrast" in found, f"the dark run missed dark grey text on a dark page: {found}"
 
 
 #: A page with inline and display math, a formula on it, and how MathJax's speech rules read it.
@@ -189,9 +210,9 @@ MATH_PAGE = "book/foundations/vectors_and_matrices"
 SPOKEN = ("\\R^n", "double struck upper R Superscript n")
 
 
-def test_formulas_are_read_as_speech_not_as_tex(tabs, book_url):
-    page = tabs("light")
-    _open(page, f"{book_url}/{MATH_PAGE}.html", "light")
+def test_formulas_are_read_as_speech_not_as_tex(tab, book_url):
+    page = tab
+    _open(page, f"{book_url}/{MATH_PAGE}.html")
     labels = [f["label"] for f in page.evaluate(MATH_LABELS)]
     assert len(labels) > 10, f"{MATH_PAGE}: expected its formulas, found {len(labels)}"
     assert SPOKEN[1] in labels, (f"{MATH_PAGE}: no formula is read as {SPOKEN[1]!r} (the set {SPOKEN[0]}); "

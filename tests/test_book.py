@@ -310,7 +310,7 @@ def test_kernels_started_by_the_build_use_encrypted_transport(tmp_path):
 def test_no_page_shows_a_progress_bar(built_book):
     """A progress bar is for a reader waiting on a kernel; on a page it stays frozen (often at 0%).
 
-    The build's kernels run with TQDM_DISABLE=1 (_ext/parallel_execution.py); a bar forced on with
+    The build's kernels run with TQDM_DISABLE=1 (_ext/kernel_environment.py); a bar forced on with
     ``disable=False`` would still show, as tqdm's text ("0%|          | 0/400 [00:00<?, ?it/s]").
     """
     import html as html_module
@@ -323,3 +323,34 @@ def test_no_page_shows_a_progress_bar(built_book):
         if match:
             shown.append(f"{path.relative_to(built_book)}: {match.group(0)!r}")
     assert not shown, "progress bars on the pages:\n" + "\n".join(shown)
+
+
+def test_interactive_figures_are_named_by_their_alt_text(built_book):
+    """A ``{glue:figure}``'s ``:alt:`` names its interactive figure for a screen reader.
+
+    MyST-NB applies ``:alt:`` to images only; an explorer or an animation is HTML, so
+    ``_ext/tidy_pages.py`` makes the alt text the accessible name of the figure's group.
+    """
+    import html as html_module
+
+    directive = re.compile(r"```\{glue:figure\}[^\n]*\n(?::[a-z]+:[^\n]*\n)*", re.M)
+    checked, problems = 0, []
+    for notebook in sorted((ROOT / "book").rglob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        for block in directive.findall(text):
+            name = re.search(r"^:name: *(\S+)", block, re.M).group(1)
+            alt = re.search(r"^:alt: *(.+)$", block, re.M).group(1).strip()
+            entry = notebook.relative_to(ROOT).with_suffix("").as_posix()
+            html_text = page(built_book, entry)
+            figure = re.search(rf'<figure[^>]*id="{re.escape(name)}"[^>]*>(.*?)</figure>', html_text, re.S)
+            if figure is None:
+                problems.append(f"{entry}: no figure {name}")
+                continue
+            labels = [html_module.unescape(m) for m in
+                      re.findall(r'role="group" aria-label="([^"]*)"', figure.group(1))]
+            checked += 1
+            if not labels or labels[0] != alt:
+                problems.append(f"{entry}: figure {name} is named {labels[:1]}, its alt text is {alt!r}")
+    assert checked >= 7, f"only {checked} interactive figures found"
+    assert not problems, "\n".join(problems)

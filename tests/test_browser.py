@@ -12,6 +12,13 @@ source in the rendered text, no display equation wider than its column without a
 under its number, no code, output or figure cut off at the column's edge without a scrollbar, figures
 scaled without distortion, and one search control.
 
+One load of a page serves all of its checks (``test_page``): at 1280 px in the light theme the
+checks above, then the accessibility checks of ``tests/test_accessibility.py`` (axe-core's rules,
+the formulas' speech text, the dark theme's colours), then the window is narrowed to a phone's
+390 px and the page read again. Loading a page (MathJax typesets and enriches every formula) is most
+of a check's time; a narrowed window reads as a page loaded at 390 px, because the book's layout
+is CSS media queries (``test_a_narrowed_page_reads_as_one_loaded_on_a_phone`` compares the two).
+
 Chromium comes from Debian (``apt-get install chromium``); Playwright never downloads a browser
 here. Without Chromium these tests are skipped, unless ``MLCOURSE_REQUIRE_BROWSER=1`` (set by
 ``.ci/run``) makes that a failure.
@@ -22,6 +29,7 @@ from urllib.parse import urlparse
 
 import pytest
 from book_helpers import ROOT, toc_entries
+from test_accessibility import accessibility_problems, switch_theme
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
@@ -167,76 +175,8 @@ def assert_reads_well(page, entry, width):
     assert found["search"] == 1, f"{at}: {found['search']} search controls visible (want one)"
 
 
-
-@pytest.mark.parametrize("entry", pages())
-def test_page_in_the_browser(browser, site, entry):
-    visit = Visit(browser, f"{site}/{entry}.html")
-    page = visit.page
-    try:
-        assert not visit.blocked, f"{entry}: requests to other hosts: {visit.blocked}"
-        assert not visit.console_errors, f"{entry}: console errors: {visit.console_errors}"
-        assert not visit.failed, f"{entry}: failed requests: {visit.failed}"
-        assert page.title().strip(), f"{entry}: no title"
-        assert page.locator("nav.bd-docs-nav a").count() > 3, f"{entry}: no navigation"
-
-        math = page.evaluate(
-            """() => {
-                const all = [...document.querySelectorAll('span.math, div.math')];
-                return {total: all.length,
-                        untypeset: all.filter(e => !e.querySelector('mjx-container')).length,
-                        errors: document.querySelectorAll('mjx-merror').length};
-            }"""
-        )
-        assert math["untypeset"] == 0, f"{entry}: {math['untypeset']} of {math['total']} formulas not typeset"
-        assert math["errors"] == 0, f"{entry}: {math['errors']} MathJax errors (undefined macro?)"
-
-        # images: make lazy ones load, then every one must have decoded with a size
-        broken = page.evaluate(
-            """async () => {
-                const imgs = [...document.images];
-                for (const img of imgs) { img.loading = 'eager'; }
-                await Promise.all(imgs.map(img => img.decode().catch(() => null)));
-                return imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src);
-            }"""
-        )
-        assert not broken, f"{entry}: images that did not load: {broken}"
-
-        views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-        if views:
-            page.wait_for_selector(".jupyter-widgets", state="attached", timeout=15000)
-            rendered = page.evaluate(
-                """() => ({
-                    widgets: document.querySelectorAll('.widget-subarea').length,
-                    controls: document.querySelectorAll(
-                        '.widget-slider, .widget-hslider, .widget-dropdown, .widget-toggle-buttons, '
-                        + '.widget-radio, .widget-checkbox, .widget-play').length,
-                    figures: document.querySelectorAll(
-                        '.jupyter-widgets-output-area img, .widget-output img').length,
-                    animations: document.querySelectorAll('.animation img').length,
-                })"""
-            )
-            assert rendered["widgets"] >= views, f"{entry}: {views} widgets, {rendered['widgets']} rendered"
-            if rendered["controls"]:  # an interactive control (not just a progress bar)
-                assert rendered["figures"] + rendered["animations"] >= 1, (
-                    f"{entry}: controls render, but without a kernel the page shows no figure or animation"
-                )
-        if entry not in EXTRA_PAGES:
-            assert_reads_well(page, entry, 1280)
-    finally:
-        visit.close()
-
-
-@pytest.mark.parametrize("entry", toc_entries())
-def test_page_on_a_phone(browser, site, entry):
-    """The same page on a 390 px wide phone screen."""
-    visit = Visit(browser, f"{site}/{entry}.html", width=390)
-    try:
-        assert_reads_well(visit.page, entry, 390)
-    finally:
-        visit.close()
-
-
-#: one page per part of the book (plus the front page); the first two also in dark mode
+#: one page per part of the book (plus the front page), saved as screenshots for review; the first
+#: two also in the dark theme
 SCREENSHOT_PAGES = [
     "book/intro",
     "book/foundations/change_of_basis",
@@ -248,21 +188,117 @@ SCREENSHOT_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("entry", SCREENSHOT_PAGES)
-def test_screenshots_for_review(browser, site, entry):
+def _screenshot(page, entry: str, scheme: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    schemes = ("light", "dark") if entry in SCREENSHOT_PAGES[:2] else ("light",)
-    for scheme in schemes:
-        visit = Visit(browser, f"{site}/{entry}.html", color_scheme=scheme)
-        try:
-            if scheme == "dark":
-                visit.page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
-            name = entry.replace("/", "_")
-            path = SCREENSHOTS / f"{name}-{scheme}.png"
-            visit.page.screenshot(path=str(path), full_page=True)
-            assert path.stat().st_size > 10_000
-        finally:
-            visit.close()
+    path = SCREENSHOTS / f"{entry.replace('/', '_')}-{scheme}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000, f"{entry}: the {scheme} screenshot is empty"
+
+
+def _loaded_checks(visit, entry):
+    """The checks of a page just loaded at 1280 px in the light theme."""
+    page = visit.page
+    assert not visit.blocked, f"{entry}: requests to other hosts: {visit.blocked}"
+    assert not visit.console_errors, f"{entry}: console errors: {visit.console_errors}"
+    assert not visit.failed, f"{entry}: failed requests: {visit.failed}"
+    assert page.title().strip(), f"{entry}: no title"
+    assert page.locator("nav.bd-docs-nav a").count() > 3, f"{entry}: no navigation"
+
+    math = page.evaluate(
+        """() => {
+            const all = [...document.querySelectorAll('span.math, div.math')];
+            return {total: all.length,
+                    untypeset: all.filter(e => !e.querySelector('mjx-container')).length,
+                    errors: document.querySelectorAll('mjx-merror').length};
+        }"""
+    )
+    assert math["untypeset"] == 0, f"{entry}: {math['untypeset']} of {math['total']} formulas not typeset"
+    assert math["errors"] == 0, f"{entry}: {math['errors']} MathJax errors (undefined macro?)"
+
+    # images: make lazy ones load, then every one must have decoded with a size
+    broken = page.evaluate(
+        """async () => {
+            const imgs = [...document.images];
+            for (const img of imgs) { img.loading = 'eager'; }
+            await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+            return imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src);
+        }"""
+    )
+    assert not broken, f"{entry}: images that did not load: {broken}"
+
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if views:
+        page.wait_for_selector(".jupyter-widgets", state="attached", timeout=15000)
+        rendered = page.evaluate(
+            """() => ({
+                widgets: document.querySelectorAll('.widget-subarea').length,
+                controls: document.querySelectorAll(
+                    '.widget-slider, .widget-hslider, .widget-dropdown, .widget-toggle-buttons, '
+                    + '.widget-radio, .widget-checkbox, .widget-play').length,
+                figures: document.querySelectorAll(
+                    '.jupyter-widgets-output-area img, .widget-output img').length,
+                animations: document.querySelectorAll('.animation img').length,
+            })"""
+        )
+        assert rendered["widgets"] >= views, f"{entry}: {views} widgets, {rendered['widgets']} rendered"
+        if rendered["controls"]:  # an interactive control (not just a progress bar)
+            assert rendered["figures"] + rendered["animations"] >= 1, (
+                f"{entry}: controls render, but without a kernel the page shows no figure or animation"
+            )
+    if entry not in EXTRA_PAGES:
+        assert_reads_well(page, entry, 1280)
+
+
+@pytest.mark.parametrize("entry", pages())
+def test_page(browser, book_url, axe_script, entry):
+    """Every check of one page, on one load: 1280 px, accessibility in both themes, a phone."""
+    visit = Visit(browser, f"{book_url}/{entry}.html")
+    try:
+        _loaded_checks(visit, entry)
+        if entry in SCREENSHOT_PAGES:
+            _screenshot(visit.page, entry, "light")
+        problems = accessibility_problems(visit.page, entry, axe_script)  # leaves the page dark
+        assert not problems, "\n".join(problems)
+        if entry in SCREENSHOT_PAGES[:2]:
+            _screenshot(visit.page, entry, "dark")
+        if entry not in EXTRA_PAGES:
+            switch_theme(visit.page, entry, "light")  # the dark theme pads figures (a frame)
+            narrow(visit.page)
+            assert_reads_well(visit.page, entry, PHONE)
+    finally:
+        visit.close()
+
+
+def narrow(page, width: int = 390) -> None:
+    """Narrow the window to a phone's width and wait until the page has laid itself out again."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_function(f"() => window.innerWidth === {width}")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+#: a phone's width in CSS pixels
+PHONE = 390
+
+#: pages whose layout differs most on a phone: long equations that scroll, wide figures, tables
+NARROWED_PAGES = ["book/foundations/multivariable_calculus", "book/optimization/playground",
+                  "book/appendices/notation"]
+
+
+@pytest.mark.parametrize("entry", NARROWED_PAGES)
+def test_a_narrowed_page_reads_as_one_loaded_on_a_phone(browser, site, entry):
+    """What ``test_page`` reads after narrowing the window is what a page loaded at 390 px shows."""
+    loaded = Visit(browser, f"{site}/{entry}.html", width=PHONE)
+    narrowed = Visit(browser, f"{site}/{entry}.html")
+    try:
+        narrow(narrowed.page)
+        at_phone, after = (v.page.evaluate(LAYOUT_PROBLEMS_JS) for v in (loaded, narrowed))
+        assert at_phone == after, f"{entry}: loaded at {PHONE} px {at_phone}; narrowed {after}"
+        sizes = "() => [...document.querySelectorAll('article img, div.math')].map(e => e.clientWidth)"
+        assert loaded.page.evaluate(sizes) == narrowed.page.evaluate(sizes), (
+            f"{entry}: figures and equations are laid out differently when the window is narrowed")
+    finally:
+        loaded.close()
+        narrowed.close()
 
 
 def test_search_finds_the_determinant(browser, site):

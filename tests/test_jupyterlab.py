@@ -3,8 +3,10 @@
 A JupyterLab server (``jupyterlab`` from PyPI, pinned in requirements.txt) runs on 127.0.0.1 with no
 token, with a settings folder of its own (so no user settings leak in), and Debian's Chromium opens
 it through Playwright. Every notebook is opened in the same page through JupyterLab's own
-``docmanager:open`` command, attached to one shared kernel (so 36 notebooks do not start 36
-kernels), and every Markdown cell is read once MathJax has typeset all of its formulas:
+``docmanager:open`` command, with no kernel (the server runs with
+``LabApp.notebook_starts_kernel=False``: reading needs none, and a panel closed while its kernel is
+still starting raises errors of JupyterLab's own in the page), and every Markdown cell is read once
+MathJax has typeset all of its formulas:
 
 - no formula shows MathJax's red undefined-macro text (``\\vb`` in red) or an error box, and every
   formula the Markdown holds was typeset (a formula left as raw ``$...$`` text fails);
@@ -59,12 +61,10 @@ RENDERED_MYST = [
 
 #: JavaScript run in the page: open one notebook, wait for its math, report what a reader sees.
 OPEN_AND_READ = """
-async ([path, kernelId, nCells, expected, nHidden, timeoutMs]) => {
+async ([path, nCells, expected, nHidden, timeoutMs]) => {
   const app = window.jupyterapp;
-  const widget = await app.commands.execute('docmanager:open',
-      {path, factory: 'Notebook', kernel: {id: kernelId}});
-  // (not waiting for widget.context.ready, which also waits for the kernel session: the cells
-  // are there as soon as the model is loaded)
+  const widget = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+  await widget.context.ready;
   const md = () => widget.content.widgets.filter(c => c.model.type === 'markdown');
   // the cells that a collapsed heading hides (JupyterLab folds them once the headings are parsed)
   const hidden = () => widget.content.widgets.flatMap((c, index) => c.isHidden ? [index] : []);
@@ -95,8 +95,6 @@ async ([path, kernelId, nCells, expected, nHidden, timeoutMs]) => {
             text: plain.innerText, math: body.querySelectorAll('mjx-container').length};
   });
   const folded = hidden();
-  // closing a notebook whose session is still starting raises 'Disposed' in the page
-  await widget.context.ready;
   widget.dispose();
   return {count, cells, hidden: folded};
 }
@@ -141,6 +139,8 @@ def lab(tmp_path_factory):
          # opening a notebook makes a checkpoint: keep them out of the repository
          f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
          "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
+         # a notebook opens without a kernel, as "No Kernel": the test only reads the Markdown
+         "--LabApp.notebook_starts_kernel=False",
          "--LabApp.extension_manager=readonly",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home)
@@ -170,11 +170,6 @@ def _expected_math(notebook: dict) -> int:
                if c["cell_type"] == "markdown")
 
 
-def _closing_race(error: str) -> bool:
-    """An error JupyterLab raises for a notebook panel closed while it still connects to a kernel."""
-    return error.strip() in ("Disposed", "Cannot read properties of null (reading 'kernel')")
-
-
 def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
     paths = sorted(p for p in EDITION.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     assert paths, f"no notebooks under {EDITION}: run `python -m mlcourse.edition reader colab/book`"
@@ -189,9 +184,6 @@ def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
         page.goto(f"{lab}/lab", wait_until="domcontentloaded")
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=90_000)
         page.evaluate("() => window.jupyterapp.started")
-        # one kernel for every notebook: opening 36 notebooks must not start 36 kernels
-        kernel = page.evaluate("async () => (await window.jupyterapp.serviceManager.kernels"
-                               ".startNew({name: 'python3'})).id")
         page.wait_for_selector(".jp-LabShell", timeout=90_000)
         if errors:
             problems.append(f"page errors in JupyterLab before any notebook opened: {errors[:5]}")
@@ -202,12 +194,8 @@ def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
             n_cells = sum(c["cell_type"] == "markdown" for c in notebook["cells"])
             fold = folded_by_headings(notebook)
             before = len(errors)
-            seen = page.evaluate(OPEN_AND_READ, [rel, kernel, n_cells, expected, len(fold), 60_000])
-            # "Disposed", and "Cannot read properties of null (reading 'kernel')" now and then, are
-            # JupyterLab's own promises of a notebook panel that this test has already closed while
-            # the panel was still connecting to the shared kernel (it opens and closes every
-            # notebook in turn): not the page's content, and not an error a reader sees
-            new_errors = [e for e in errors[before:] if not _closing_race(e)]
+            seen = page.evaluate(OPEN_AND_READ, [rel, n_cells, expected, len(fold), 60_000])
+            new_errors = errors[before:]
             reported = len(errors)
             if new_errors:
                 problems.append(f"{rel} (or the notebook before it): page errors in JupyterLab: "
@@ -234,9 +222,13 @@ def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
                     if match:
                         problems.append(f"{where}: {what}: {match.group(0)!r}")
         page.wait_for_timeout(1000)  # an error of the last notebook, raised after it closed
-        late = [e for e in errors[reported:] if not _closing_race(e)]
+        late = errors[reported:]
         if late:
             problems.append(f"page errors in JupyterLab after the last notebook: {late[:5]}")
+        kernels = page.evaluate("async () => { const k = window.jupyterapp.serviceManager.kernels;"
+                                " await k.refreshRunning(); return [...k.running()].length; }")
+        if kernels:
+            problems.append(f"opening the notebooks started {kernels} kernels (none is needed)")
     finally:
         page.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])

@@ -4,47 +4,38 @@ The reader's edition (``colab/book/``) is what the Colab buttons open, and Colab
 reached from the tests; KaTeX stands in for it. ``tests/test_reader_edition.py`` typesets every
 formula of the edition with the KaTeX below, under ``node``.
 
-KaTeX comes from the npm registry through the ``npm`` client (``npm pack``), pinned to one version
-and checked against the tarball's SHA-512 integrity before anything is unpacked; only the
-library itself (``dist/katex.js``) and its licence are kept, in ``.vendor-katex/`` at the
+KaTeX is fetched as the book's own JavaScript is (``_ext/vendor_assets.py``: ``npm pack``, pinned to
+one version and checked against the tarball's SHA-512 integrity before anything is unpacked); only
+the library itself (``dist/katex.js``) and its licence are kept, in ``.vendor-katex/`` at the
 repository's root (git-ignored). A second run reuses them.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = "katex@0.19.1"
-INTEGRITY = "sha512-jG8uKntjSEcm2EpQOh0XturpPuuC9r3Sq5HLHdsFdWZT27E672SF19QEi+of0/YeOy15lDgRhKvr5614uRrEfA=="
-MEMBERS = ("dist/katex.js", "LICENSE")
+sys.path.insert(0, str(ROOT / "_ext"))
+
+from vendor_assets import Asset, VendorError, ensure, is_complete  # noqa: E402
+
+KATEX = (
+    Asset(
+        "",
+        "katex@0.19.1",
+        "sha512-jG8uKntjSEcm2EpQOh0XturpPuuC9r3Sq5HLHdsFdWZT27E672SF19QEi+of0/YeOy15lDgRhKvr5614uRrEfA==",
+        ("dist/katex.js", "LICENSE"),
+    ),
+)
 VENDOR = ROOT / ".vendor-katex"
 
-
-class VendorError(RuntimeError):
-    """KaTeX could not be fetched or did not match its pinned checksum."""
-
-
-def _integrity(path: Path) -> str:
-    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
-
-
-def _stamp() -> str:
-    return ".complete-" + hashlib.sha256(f"{SPEC} {INTEGRITY} {MEMBERS}".encode()).hexdigest()[:16]
+__all__ = ["VendorError", "ensure_katex", "katex_js"]
 
 
 def katex_js(vendor: Path = VENDOR) -> Path | None:
     """The vendored ``katex.js`` when it is complete for the pinned version, else None."""
-    path = vendor / "dist" / "katex.js"
-    return path if (vendor / _stamp()).is_file() and path.is_file() else None
+    return vendor / "dist" / "katex.js" if is_complete(vendor, KATEX) else None
 
 
 def ensure_katex(vendor: Path = VENDOR, npm: str | None = None) -> Path:
@@ -56,39 +47,7 @@ def ensure_katex(vendor: Path = VENDOR, npm: str | None = None) -> Path:
         If npm is missing, ``npm pack`` fails, or the tarball's checksum is not the pinned one
         (nothing is installed then).
     """
-    found = katex_js(vendor)
-    if found is not None:
-        return found
-    npm = npm or shutil.which("npm")
-    if npm is None:
-        raise VendorError("npm is not installed: KaTeX cannot be fetched (install Node.js and npm)")
-    with tempfile.TemporaryDirectory(prefix="mlcourse-katex-") as tmp:
-        tmp = Path(tmp)
-        result = subprocess.run([npm, "pack", SPEC, "--json", "--pack-destination", str(tmp)],
-                                capture_output=True, text=True, timeout=300, check=False)
-        if result.returncode != 0:
-            raise VendorError(f"npm pack {SPEC} failed:\n{result.stderr.strip()}")
-        tarball = tmp / Path(json.loads(result.stdout)[0]["filename"]).name
-        got = _integrity(tarball)
-        if got != INTEGRITY:
-            raise VendorError(f"{SPEC}: checksum mismatch, expected {INTEGRITY}, got {got}; "
-                              f"nothing was installed")
-        staging = tmp / "katex"
-        with tarfile.open(tarball, "r:gz") as tar:
-            for member in tar.getmembers():
-                rel = member.name.removeprefix("package/")
-                if not member.isfile() or rel not in MEMBERS:
-                    continue
-                target = staging / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with tar.extractfile(member) as src, open(target, "wb") as out:
-                    shutil.copyfileobj(src, out)
-        missing = [m for m in MEMBERS if not (staging / m).is_file()]
-        if missing:
-            raise VendorError(f"{SPEC}: {missing} not found in {tarball.name}")
-        (staging / _stamp()).write_text(SPEC + "\n")
-        shutil.rmtree(vendor, ignore_errors=True)
-        shutil.move(str(staging), str(vendor))
+    ensure(vendor, KATEX, npm)
     return vendor / "dist" / "katex.js"
 
 
