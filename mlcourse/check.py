@@ -235,8 +235,12 @@ def diagnose(given, expected, *, precision=None) -> tuple[bool, str]:
     return verdict.ok, verdict.message
 
 
-def feedback(key: str, value):
+def feedback(key: str, value, *, solution: bool = False):
     """The self-check's verdict on ``value`` as an answer to exercise ``key``, without printing it.
+
+    ``solution=True`` judges the book's own solution, at the tight tolerance a solution must meet
+    (a relative error of 1e-9, or the exercise's declared ``solution_precision``), not at the
+    precision a reader is asked for.
 
     Returns
     -------
@@ -248,7 +252,7 @@ def feedback(key: str, value):
 
     if not isinstance(key, str) or key not in all_exercises():
         return Verdict(False, "unknown-key", unknown_key_message(key))
-    return judge(all_exercises()[key], value)
+    return judge(all_exercises()[key], value, solution=check_bool(solution, "solution"))
 
 
 def answer(key: str, value, *, require: bool = False) -> None:
@@ -268,12 +272,23 @@ def answer(key: str, value, *, require: bool = False) -> None:
         Your answer, at the precision the exercise asks for; for a coding exercise, your function.
     require : bool
         Raise :class:`CheckFailed` unless the answer is right. The book's own solutions use
-        this, so that a wrong solution fails the build.
+        this, so that a wrong solution fails the build; and they are judged tightly (a relative
+        error of 1e-9, unless the exercise declares a looser ``solution_precision`` with a
+        reason), so that a solution merely near the answer fails it too.
     """
     require = check_bool(require, "require")
-    verdict = feedback(key, value)
+    verdict = feedback(key, value, solution=require)
     mark = "✔" if verdict.ok else ("…" if verdict.kind == "empty" else "✘")
     where = f"exercise {key!r}" if isinstance(key, str) else "exercise"
-    print(f"{mark} {where}: {verdict.message}")
+    message = verdict.message
+    if require and not verdict.ok and verdict.kind != "unknown-key" and feedback(key, value).ok:
+        from .exercises import get
+
+        ex = get(key)
+        message = (f"the solution agrees with the answer only at the reader's precision "
+                   f"({ex.precision.describe()}), not at the tolerance a solution must meet "
+                   f"({ex.for_solution().precision.describe()}): compute it exactly, or declare "
+                   f"the exercise's solution_precision, with the reason")
+    print(f"{mark} {where}: {message}")
     if require and not verdict.ok:
-        raise CheckFailed(f"✘ {where}: {verdict.message}")
+        raise CheckFailed(f"✘ {where}: {message}")

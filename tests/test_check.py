@@ -166,3 +166,33 @@ def test_diagnose_symbolic_accepts_equivalent_forms_that_simplify_misses():
     assert check.diagnose(x ** (1 / 3), x ** sp.Rational(1, 3))[0]
     assert "factor of two" in check.diagnose(2 * sp.sech(z) ** 2, 1 - sp.tanh(z) ** 2)[1]
     assert not check.diagnose(x**3, x**2)[0]
+
+
+def test_a_nan_given_for_a_formula_is_called_nan(capsys):
+    """NaN is not a formula in other symbols: the check says what it is."""
+    x = sp.Symbol("x")
+    for given in (sp.nan, float("nan"), np.nan):
+        ok, reason = check.diagnose(given, x**2)
+        assert not ok and "NaN" in reason and "not a formula" in reason and "symbols" not in reason
+    ok, reason = check.diagnose(sp.zoo, x**2)
+    assert not ok and "not a formula" in reason
+    check.answer("nn-tanh-derivative", float("nan"))
+    out = capsys.readouterr().out
+    assert "NaN" in out and "other symbols" not in out
+
+
+def test_precision_words_match_the_books():
+    assert exercises.relative(1e-9).describe() == "a relative error of 1e-9"
+    assert exercises.relative(2.5e-12).describe() == "a relative error of 2.5e-12"
+    assert exercises.relative(0.01).describe() == "a relative error of 0.01"
+
+
+def test_require_judges_at_the_solutions_tolerance(capsys):
+    answer = exercises.expected_answer("det-3x3")
+    check.answer("det-3x3", answer * (1 + 1e-6))                # a reader's 3 digits: right
+    assert capsys.readouterr().out.startswith("✔")
+    with pytest.raises(check.CheckFailed, match="tolerance a solution must meet"):
+        check.answer("det-3x3", answer * (1 + 1e-6), require=True)
+    check.answer("det-3x3", answer * (1 + 1e-12), require=True)
+    with pytest.raises(TypeError, match="solution"):
+        check.feedback("det-3x3", answer, solution="yes")

@@ -52,3 +52,15 @@ def test_unknown_key():
         exercises.expected_answer("nope")
     with pytest.raises(TypeError, match="key must be a string"):
         exercises.exercise_data(3)
+
+
+def test_ica_gaussian_answer_is_the_mean_best_coordinate_of_a_random_unit_vector():
+    """The quadrature against Monte Carlo (4 standard errors) and its mistakes against closed forms."""
+    ex = exercises.get("stat-ica-gaussian")
+    u = np.random.default_rng(0).normal(size=(200_000, ex.data()))
+    best = np.abs(u / np.linalg.norm(u, axis=1, keepdims=True)).max(axis=1)
+    assert abs(best.mean() - ex.answer()) < 4 * best.std() / np.sqrt(len(best))
+    assert ex.answer() > 1 / np.sqrt(3)           # a unit vector has an entry of at least 1/√3
+    wrong = {m.message.split(";")[0]: m.wrong(ex.data()) for m in ex.mistakes}
+    assert min(wrong.values(), key=lambda v: abs(v - 0.5)) == pytest.approx(0.5, rel=1e-12)
+    assert any(v == pytest.approx(2 * np.sqrt(2) / np.pi, rel=1e-10) for v in wrong.values())

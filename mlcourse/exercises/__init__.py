@@ -26,11 +26,20 @@ How an exercise is written (every chapter follows this pattern; the model is the
    A coding exercise is a :class:`FunctionExercise`: the reader writes a function, and
    ``cases(data)`` lists the inputs (:class:`Case`, edge cases included) on which it must agree
    with ``reference`` (the package's implementation, which the tests check against torch,
-   scikit-learn or scipy); its mistakes are wrong *functions*.
+   scikit-learn or scipy); its mistakes are wrong *functions*. Where the function returns a
+   trajectory (iterates x₀, x₁, …, running moments), ``steps=Steps()`` makes the check name the
+   first wrong step ("your iterates first differ at step t = 3") instead of "wrong values".
+
+   The book's own solution is judged tightly: ``check.answer(key, value, require=True)`` asks a
+   relative error of 1e-9 (:data:`SOLUTION_PRECISION`), not the reader's precision. An exercise
+   whose solution legitimately computes the answer by another route (read off a grid, a Monte
+   Carlo estimate, a value from a printed table) declares ``solution_precision=...``, with the
+   reason in a comment.
 
 2. **In the notebook**, the exercise is a markdown cell with sphinx-exercise's directive whose
    text states the key and the precision in the words of :meth:`Precision.describe` ("give it to
-   3 significant digits"), then a code cell with the reader's placeholder and the self-check::
+   3 significant digits"; for a coding exercise "to a relative error of 1e-9"), then a code cell
+   with the reader's placeholder and the self-check::
 
        my_det = None  # your answer: one number, to 3 significant digits
        check.answer("det-3x3", my_det)
@@ -52,11 +61,13 @@ import importlib
 import pkgutil
 
 from ._core import (
+    SOLUTION_PRECISION,
     Case,
     Exercise,
     FunctionExercise,
     Mistake,
     Precision,
+    Steps,
     Verdict,
     decimals,
     exact,
@@ -65,8 +76,9 @@ from ._core import (
     sig,
 )
 
-__all__ = ["Case", "Exercise", "FunctionExercise", "Mistake", "Precision", "Verdict", "all_exercises",
-           "decimals", "exact", "exercise_data", "expected_answer", "get", "judge", "relative", "sig"]
+__all__ = ["SOLUTION_PRECISION", "Case", "Exercise", "FunctionExercise", "Mistake", "Precision", "Steps",
+           "Verdict", "all_exercises", "decimals", "exact", "exercise_data", "expected_answer", "get",
+           "judge", "relative", "sig"]
 
 _REGISTRY: dict[str, Exercise | FunctionExercise] | None = None
 

@@ -10,7 +10,9 @@ An exercise declares
 
 For a coding exercise the answer is a function the reader writes: :class:`FunctionExercise`
 runs it on generated cases (edge cases included) against the package's reference, and reports
-the first case that fails and how.
+the first case that fails and how (for an iterative method, :class:`Steps`, the first wrong step).
+Whatever a reader's code returns (a tensor that requires grad, an integer too large for a float),
+the check answers with a message and never raises, unless the book's own solution asks it to.
 
 The judge never prints a number computed from the expected answer: the feedback names the kind
 of mistake (wrong sign, transposed, entries in the wrong order, a simple factor, much too large,
@@ -20,14 +22,18 @@ a registered mistake) in words. ``tests/test_check.py`` checks this property wit
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
+import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Case", "Exercise", "FunctionExercise", "Mistake", "Precision", "Verdict", "decimals",
-           "exact", "judge", "relative", "sig"]
+__all__ = ["SOLUTION_PRECISION", "Case", "Exercise", "FunctionExercise", "Mistake", "Precision",
+           "Steps", "Verdict", "decimals", "exact", "judge", "relative", "sig"]
 
 
 class Verdict(NamedTuple):
@@ -57,8 +63,8 @@ class Precision:
         if self.kind == "decimals":
             n = int(self.value)
             return f"{n} decimal place" + ("" if n == 1 else "s")
-        if self.kind == "relative":
-            return f"a relative error of {self.value:g}"
+        if self.kind in ("relative", "solution"):
+            return f"a relative error of {_short(self.value)}"
         return "exactly"
 
     def tolerance(self, expected: np.ndarray) -> np.ndarray:
@@ -76,7 +82,17 @@ class Precision:
             return np.full(e.shape, 0.5 * 10.0 ** (-self.value) * (1 + 1e-9))
         if self.kind == "relative":
             return self.value * e + 1e-300
+        if self.kind == "solution":
+            # relative, plus a small absolute slack (1e-12 of the largest entry, at least 1e-15) so
+            # that an entry which is exactly 0 accepts the rounding error of a float computation
+            return self.value * e + 1e-12 * np.max(e, initial=0.0) + 1e-15
         return 1e-9 * e + 1e-12  # exact: a float must equal it to (nearly) double precision
+
+
+def _short(value: float) -> str:
+    """``1e-09`` written as the book writes it, ``1e-9``."""
+    return re.sub(r"e([-+])0*(\d)", lambda m: "e" + ("-" if m.group(1) == "-" else "") + m.group(2),
+                  f"{value:g}")
 
 
 def sig(digits: int) -> Precision:
@@ -105,6 +121,12 @@ def exact() -> Precision:
     return Precision("exact")
 
 
+#: how close the book's own solution must be (``check.answer(..., require=True)``) unless the
+#: exercise declares a ``solution_precision``: a relative error of 1e-9, far tighter than any
+#: precision a reader is asked for, so a solution that is merely near the answer fails the build
+SOLUTION_PRECISION = Precision("solution", 1e-9)
+
+
 # --- exercises -----------------------------------------------------------------------------------
 
 
@@ -131,6 +153,21 @@ class Exercise:
     mistakes: tuple[Mistake, ...] = ()
     #: what the answer is, in words, for the "no answer yet" message ("a vector of two numbers")
     expects: str = "a number"
+    #: how close the book's solution must be; None means :data:`SOLUTION_PRECISION` (exact formulas
+    #: stay exact). Declare one only where the solution legitimately computes the answer by another
+    #: route (read off a slider grid, a Monte Carlo estimate), and say why in a comment.
+    solution_precision: Precision | None = None
+
+    def for_solution(self) -> Exercise:
+        """This exercise judged at the tolerance the book's own solution must meet."""
+        if self.solution_precision is not None:
+            precision = self.solution_precision
+        elif self.precision.kind == "exact" or (self.precision.kind == "relative" and
+                                                 self.precision.value <= SOLUTION_PRECISION.value):
+            precision = self.precision
+        else:
+            precision = SOLUTION_PRECISION
+        return dataclasses.replace(self, precision=precision)
 
 
 @dataclass(frozen=True)
@@ -139,6 +176,26 @@ class Case:
 
     label: str
     args: tuple
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The result of an iterative method is a sequence of steps along ``axis`` (iterates x₀, x₁, …):
+    a wrong result is reported at the first step that differs, as "your ``what`` first differ
+    ``at.format(index + first)``" ("your iterates first differ at step t = 3")."""
+
+    what: str = "iterates"
+    at: str = "at step t = {}"
+    axis: int = 0
+    first: int = 0
+    #: for a result that is a tuple of trajectories: how to name each ("your running means")
+    names: tuple[str, ...] = ()
+
+    def _first_difference(self, index: int, part: int | None = None) -> str:
+        """The reader's message: which step is the first wrong one (no value is printed)."""
+        subject = self.names[part] if part is not None and part < len(self.names) else \
+            f"your {self.what}"
+        return f"{subject} first differ {self.at.format(index + self.first)}"
 
 
 @dataclass(frozen=True)
@@ -157,6 +214,9 @@ class FunctionExercise:
     precision: Precision = field(default_factory=lambda: relative(1e-9))
     mistakes: tuple[Mistake, ...] = ()
     expects: str = "a function"
+    #: for an iterative method (the result is a trajectory): where its steps are, so that a wrong
+    #: function is told the first step at which it goes wrong
+    steps: Steps | None = None
 
     def answer(self):
         """The reference function itself (what a right answer behaves like)."""
@@ -209,16 +269,36 @@ def _as_numbers(value):
                 return None
             a = a.real
         return np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
+    except Exception:  # whatever a reader's object raises (a tensor that requires grad, an
+        return None    # integer too large for a float): it is not numbers
 
 
 def _describe(value) -> str:
+    """What a reader gave, in words: its type, and its shape or length where it has one."""
     if isinstance(value, str):
         return "a string"
     if isinstance(value, dict):
         return "a dict"
-    return type(value).__name__
+    name = type(value).__name__
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:
+            return "an int too large to be a float"
+        return "an int"
+    shape = getattr(value, "shape", None)
+    if shape is not None and not callable(shape):
+        try:
+            shape = tuple(int(n) for n in shape)
+        except (TypeError, ValueError):
+            return f"a {name}"
+        text = f"a {name} of shape {shape}"
+        if getattr(value, "requires_grad", False) is True:
+            text += " that requires grad (return value.detach(), or a NumPy array)"
+        return text
+    if isinstance(value, (list, tuple)):
+        return f"a {name} of length {len(value)}"
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
 
 
 def _within(g: np.ndarray, e: np.ndarray, precision: Precision) -> bool:
@@ -244,8 +324,8 @@ def _judge_numbers_quietly(g: np.ndarray, e: np.ndarray, ex: Exercise, mistakes:
             return Verdict(False, "transposed", "transposed: rows and columns are swapped")
         if g.size == e.size and _within(g.reshape(e.shape), e, p):
             return Verdict(False, "shape", f"the numbers are right but the shape is not: expected "
-                                           f"shape {e.shape}, got {g.shape}")
-        return Verdict(False, "shape", f"wrong shape: expected shape {e.shape}, got {g.shape}")
+                                           f"shape {e.shape}, got shape {g.shape}")
+        return Verdict(False, "shape", f"wrong shape: expected shape {e.shape}, got shape {g.shape}")
     if not np.all(np.isfinite(g)):
         return Verdict(False, "nan", "the answer contains NaN or infinity")
     if _within(g, e, p):
@@ -287,15 +367,24 @@ def _judge_symbolic(given, ex: Exercise, expected, mistakes: list) -> Verdict:
     import sympy as sp
 
     try:
-        g = sp.sympify(given)
+        with warnings.catch_warnings():  # torch warns when a tensor that requires grad is read
+            warnings.simplefilter("ignore")
+            g = sp.sympify(given)
     except (sp.SympifyError, TypeError, AttributeError):
         return Verdict(False, "type", _NOT_NUMBERS.format(expects=ex.expects, what=_describe(given)))
     e = sp.sympify(expected)
+    if not isinstance(g, (sp.Expr, sp.MatrixBase)):
+        return Verdict(False, "type", _NOT_NUMBERS.format(expects=ex.expects, what=_describe(given)))
+    if g.has(sp.nan) or any(a.has(sp.nan) for a in (g if isinstance(g, sp.MatrixBase) else [])):
+        return Verdict(False, "nan", f"the answer is NaN (not a number), not a formula; expected "
+                                     f"{ex.expects}")
+    if not isinstance(g, sp.MatrixBase) and g.is_number and g.is_finite is False:
+        return Verdict(False, "nan", f"the answer is infinite, not a formula; expected {ex.expects}")
     if isinstance(g, sp.MatrixBase) != isinstance(e, sp.MatrixBase):
         return Verdict(False, "shape", "wrong kind: one of the answer and the expected is a matrix and "
                                        "the other is not")
     if isinstance(e, sp.MatrixBase) and g.shape != e.shape:
-        return Verdict(False, "shape", f"wrong shape: expected shape {e.shape}, got {g.shape}")
+        return Verdict(False, "shape", f"wrong shape: expected shape {e.shape}, got shape {g.shape}")
 
     symbols = sorted(e.free_symbols | g.free_symbols, key=str)
     points = _sample_points(symbols)
@@ -362,13 +451,20 @@ def _sp_float(value: float):
     return sp.Float(float(value), 30)
 
 
+@functools.lru_cache(maxsize=64)
+def _worked(answer: Callable[[], Any], data: Callable[[], Any], mistakes: tuple[Mistake, ...]):
+    """The expected answer and each registered mistake's wrong answer, computed once per exercise:
+    some take seconds (a network trained to its staircase), and a reader checks again and again.
+    Only the judges read them; the reader's ``exercise_data`` is computed afresh each time."""
+    given_data = data()
+    return answer(), [(m.message, m.wrong(given_data)) for m in mistakes]
+
+
 def judge_value(ex: Exercise, given) -> Verdict:
     """Judge an answer to a value exercise (never raises on the reader's input)."""
     if given is None or given is Ellipsis:  # before computing anything: a placeholder answers at once
         return Verdict(False, "empty", f"no answer yet; replace the placeholder with {ex.expects}")
-    expected = ex.answer()
-    data = ex.data()
-    wrongs = [(m.message, m.wrong(data)) for m in ex.mistakes]
+    expected, wrongs = _worked(ex.answer, ex.data, ex.mistakes)
     if _is_sympy(expected) and ex.precision.kind == "exact" and not _numeric_sympy(expected):
         if isinstance(given, (str, bytes, dict, set)) or callable(given):
             return Verdict(False, "type", _NOT_NUMBERS.format(expects=ex.expects, what=_describe(given)))
@@ -396,16 +492,23 @@ def _snapshot(args: tuple):
     return copy.deepcopy(args)
 
 
-def _same_structure(a, b, precision: Precision) -> tuple[bool, str]:
-    """Compare two results (arrays, numbers, or tuples/NamedTuples of them). Returns (ok, what differs)."""
+def _same_structure(a, b, precision: Precision, steps: Steps | None = None,
+                    part: int | None = None) -> tuple[bool, str]:
+    """Compare two results (arrays, numbers, or tuples/NamedTuples of them). Returns (ok, what differs).
+
+    With ``steps``, a result that is a trajectory is reported at its first wrong step. May raise
+    on a reader's result that cannot be read as numbers; :func:`judge_function` reports that.
+    """
     if isinstance(b, tuple):
         if not isinstance(a, tuple) or len(a) != len(b):
             n = len(b)
             return False, f"it should return {n} values (a tuple), but it returns {_describe(a)}" if \
                 not isinstance(a, tuple) else f"it returns {len(a)} values instead of {n}"
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            ok, what = _same_structure(x, y, precision)
+            ok, what = _same_structure(x, y, precision, steps, part=i)
             if not ok:
+                if steps is not None and i < len(steps.names) and what.startswith(steps.names[i]):
+                    return False, what
                 name = b._fields[i] if hasattr(b, "_fields") else f"value number {i + 1}"
                 return False, f"{name}: {what}"
         return True, ""
@@ -416,15 +519,22 @@ def _same_structure(a, b, precision: Precision) -> tuple[bool, str]:
     if ga is None:
         return False, f"it returns {_describe(a)} instead of numbers"
     if ga.shape != ea.shape:
-        return False, f"wrong shape: expected {ea.shape}, got {ga.shape}"
-    if not np.all(np.isfinite(ga) == np.isfinite(ea)):
-        return False, "it returns NaN or infinity where the result is finite (or the reverse)"
+        return False, f"wrong shape: expected shape {ea.shape}, got shape {ga.shape}"
     fin = np.isfinite(ea)
-    ok = np.abs(ga[fin] - ea[fin]) <= precision.tolerance(ea[fin])
-    if np.all(ok):
+    with np.errstate(all="ignore"):
+        e_fin = np.where(fin, ea, 0.0)
+        within = np.abs(np.where(fin, ga, 0.0) - e_fin) <= precision.tolerance(e_fin)
+        right = np.where(fin, np.isfinite(ga) & within, ~np.isfinite(ga))
+    if np.all(right):
         return True, ""
-    if np.any(ea[fin] != 0) and np.all(np.abs(-ga[fin] - ea[fin]) <= precision.tolerance(ea[fin])):
-        return False, "wrong sign"
+    if steps is not None and ea.ndim > steps.axis and ea.shape[steps.axis] > 1:
+        wrong = np.moveaxis(~right, steps.axis, 0).reshape(ea.shape[steps.axis], -1).any(axis=1)
+        return False, steps._first_difference(int(np.argmax(wrong)), part)
+    if not np.all(np.isfinite(ga) == fin):
+        return False, "it returns NaN or infinity where the result is finite (or the reverse)"
+    with np.errstate(all="ignore"):
+        if np.any(ea[fin] != 0) and np.all(np.abs(-ga[fin] - ea[fin]) <= precision.tolerance(ea[fin])):
+            return False, "wrong sign"
     return False, "wrong values"
 
 
@@ -465,27 +575,44 @@ def judge_function(ex: FunctionExercise, given) -> Verdict:
             return Verdict(False, "side-effect", f"on the case {case.label}, your function changed one "
                                                  f"of its inputs in place; compute new arrays instead")
         expected = ex.reference(*_snapshot(case.args))
-        ok, what = _same_structure(got, expected, ex.precision)
+        try:
+            ok, what = _same_structure(got, expected, ex.precision, ex.steps)
+        except Exception as err:  # a result that cannot be read: report it, never crash
+            return Verdict(False, "unreadable", f"on the case {case.label}, your function returned "
+                                                f"{_describe(got)}, which cannot be compared with the "
+                                                f"reference's numbers ({type(err).__name__}: {err})")
         if not ok:
             failures.append((case, got, what))
     if not failures:
         return Verdict(True, "right", f"right: your function agrees with the reference on all {len(cases)} "
                                       f"cases")
+
+    def matches(got, wrong, case) -> bool:
+        try:
+            return _same_structure(got, wrong(*_snapshot(case.args)), ex.precision)[0]
+        except Exception:  # a mistake that cannot be compared is not this mistake
+            return False
+
     for message, wrong in wrong_fns:
-        if all(_same_structure(got, wrong(*_snapshot(case.args)), ex.precision)[0]
-               for case, got, _ in failures):
+        if all(matches(got, wrong, case) for case, got, _ in failures):
             return Verdict(False, "mistake", message)
     case, _, what = failures[0]
     return Verdict(False, "case", f"on the case {case.label}: {what} "
                                   f"({len(failures)} of {len(cases)} cases fail)")
 
 
-def judge(ex: Exercise | FunctionExercise, given) -> Verdict:
-    """Judge a reader's answer to ``ex``. Never raises because of the answer."""
-    if isinstance(ex, FunctionExercise):
-        return judge_function(ex, given)
+def judge(ex: Exercise | FunctionExercise, given, *, solution: bool = False) -> Verdict:
+    """Judge a reader's answer to ``ex``. Never raises because of the answer.
+
+    ``solution=True`` judges the book's own solution: a value exercise at its solution's tolerance
+    (:meth:`Exercise.for_solution`), a coding exercise as a reader's function.
+    """
+    if solution and isinstance(ex, Exercise):
+        ex = ex.for_solution()
     try:
+        if isinstance(ex, FunctionExercise):
+            return judge_function(ex, given)
         return judge_value(ex, given)
-    except Exception as err:  # pragma: no cover - a last guard: the notebook must go on
-        return Verdict(False, "type", f"could not read the answer ({type(err).__name__}: {err}); "
-                                      f"expected {ex.expects}")
+    except Exception as err:  # a last guard: the notebook must go on
+        return Verdict(False, "unreadable", f"could not read the answer, {_describe(given)} "
+                                            f"({type(err).__name__}: {err}); expected {ex.expects}")

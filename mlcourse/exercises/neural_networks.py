@@ -979,7 +979,8 @@ EXERCISES = [
     Exercise(
         "nn-optimism", _optimism_data, _optimism_answer, sig(3),
         mistakes=(
-            Mistake("k is the number of coefficients, which for a polynomial is its degree plus one",
+            Mistake("you took k to be the polynomial's degree; k counts its coefficients, the constant "
+                    "term included",
                     _optimism_degree_as_k),
             Mistake("the formula has the noise variance σ², not σ", _optimism_sigma_not_squared),
         ),

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._core import Case, Exercise, FunctionExercise, Mistake, exact, relative, sig
+from ._core import Case, Exercise, FunctionExercise, Mistake, Steps, exact, relative, sig
 
 __all__ = ["EXERCISES"]
 
@@ -472,6 +472,62 @@ def _components_for(level: float) -> int:
 
 def _digits_90_answer() -> int:
     return _components_for(_digits_90_data())
+
+
+def _ica_gaussian_data() -> int:
+    # the number of independent Gaussian sources (and of recovered signals)
+    return 3
+
+
+def _ica_gaussian_answer() -> float:
+    """E max_j |u_j| for u uniform on the unit sphere of R³: the best |correlation| with a source
+    of one signal of a random rotation (all FastICA can return on Gaussian sources).
+
+    Quadrature of an exact reduction: u₃ = z is uniform on [−1, 1] (Archimedes) and (u₁, u₂) is
+    √(1 − z²) times a uniform direction, whose larger |coordinate| is cos φ on φ ∈ [0, π/4].
+    """
+    from scipy import integrate
+
+    if _ica_gaussian_data() != 3:  # pragma: no cover - the reduction is for three sources
+        raise ValueError("the quadrature is written for three sources")
+
+    def given_z(z: float) -> float:
+        a, r = z, math.sqrt(max(1.0 - z * z, 0.0))   # E over φ of max(a, r cos φ), φ ∈ [0, π/4]
+        if a >= r:
+            return a
+        if a <= r * math.cos(math.pi / 4):
+            return r * math.sin(math.pi / 4) * 4 / math.pi
+        phi0 = math.acos(a / r)
+        return (r * math.sin(phi0) + a * (math.pi / 4 - phi0)) * 4 / math.pi
+
+    kinks = [math.cos(math.pi / 4) / math.sqrt(1 + math.cos(math.pi / 4) ** 2), math.sqrt(0.5)]
+    value, _ = integrate.quad(given_z, 0.0, 1.0, points=kinks, epsabs=1e-13, epsrel=1e-13)
+    return float(value)                                  # z ↦ −z symmetric: the mean over [0, 1]
+
+
+def _ica_gaussian_mean_abs(sources: int) -> float:
+    # the |correlation| with one given source, averaged, instead of the best one: E|u₃| = E|z|
+    from scipy import integrate
+
+    return float(integrate.quad(abs, -1.0, 1.0)[0] / 2)
+
+
+def _ica_gaussian_plane(sources: int) -> float:
+    # the same question with two sources: E max(|cos φ|, |sin φ|) for a uniform angle φ
+    from scipy import integrate
+
+    value = integrate.quad(lambda phi: max(abs(math.cos(phi)), abs(math.sin(phi))), 0.0,
+                           2 * math.pi, points=[math.pi / 4, 3 * math.pi / 4, 5 * math.pi / 4,
+                                                7 * math.pi / 4], limit=200)[0]
+    return float(value / (2 * math.pi))
+
+
+def _ica_gaussian_unnormalised(sources: int) -> float:
+    # Gaussian draws not scaled to unit length: E max_j |g_j| for g ~ N(0, I), ∫ P(max > t) dt
+    from scipy import integrate, stats
+
+    return float(integrate.quad(lambda t: 1 - (2 * stats.norm.cdf(t) - 1) ** sources, 0.0,
+                                np.inf)[0])
 
 
 def _digits_90_below(level) -> int:
@@ -965,6 +1021,9 @@ EXERCISES = [
         ),
         expects="a function running_moments(xs) returning two arrays of shape (n,): the running "
                 "means and the running population variances",
+        # entry n - 1 of each array holds the moments after n values: name the first wrong one
+        steps=Steps(what="running moments", at="after n = {} values", first=1,
+                    names=("your running means", "your running variances")),
     ),
     FunctionExercise(
         "stat-merge-code", _merge_code_data, _merge_reference, _merge_cases, relative(1e-12),
@@ -1057,18 +1116,34 @@ EXERCISES = [
     Exercise(
         "stat-pca-digits-90", _digits_90_data, _digits_90_answer, exact(),
         mistakes=(
-            Mistake("with that many components the cumulative share is still just below the level: "
-                    "count the component that crosses it", _digits_90_below),
+            Mistake("a mistake at the boundary: you counted the components whose cumulative share "
+                    "is below the level; the question asks for the fewest that reach it",
+                    _digits_90_below),
             Mistake("that is the count for half of the variance", _digits_90_half),
         ),
         expects="a whole number of components",
+    ),
+    Exercise(
+        "stat-ica-gaussian", _ica_gaussian_data, _ica_gaussian_answer, sig(2),
+        mistakes=(
+            Mistake("that is the |correlation| with one source averaged over the sources; each "
+                    "signal's best |correlation| is the largest of its three", _ica_gaussian_mean_abs),
+            Mistake("that is the answer for two sources, in the plane; here there are three",
+                    _ica_gaussian_plane),
+            Mistake("the Gaussian draws were not scaled to unit length: a row of a rotation is a unit "
+                    "vector, and a correlation is at most 1", _ica_gaussian_unnormalised),
+        ),
+        expects="one number between 0 and 1",
+        # the solution estimates the expectation by Monte Carlo (400 000 unit vectors, standard
+        # error about 2e-4 relative): it is held to 2e-3, ten standard errors
+        solution_precision=relative(2e-3),
     ),
     # --- UMAP ---
     Exercise(
         "stat-umap-sigma", _sigma_data, _sigma_answer, sig(4),
         mistakes=(
-            Mistake("you included the point itself in the sum; it runs over the k − 1 neighbours "
-                    "other than the point", _sigma_with_self),
+            Mistake("you included the point itself in the sum; the sum runs over its neighbours only",
+                    _sigma_with_self),
             Mistake("the target is log₂ k, the logarithm to base two, not the natural logarithm",
                     _sigma_natural_log),
             Mistake("ρ is missing: subtract the distance to the nearest neighbour from every "
@@ -1198,8 +1273,9 @@ EXERCISES = [
     Exercise(
         "stat-kl-merge-d", _merge_d_data, _merge_d_answer, exact(),
         mistakes=(
-            Mistake("at that separation the reverse fit is still the centred compromise; give the "
-                    "first one at which it sits on a bump", _merge_d_last_centred),
+            Mistake("a mistake at the boundary: the question asks for the first separation of the "
+                    "grid at which the reverse fit sits on a bump; check the fit at yours",
+                    _merge_d_last_centred),
             Mistake("that is where the mixture itself becomes bimodal; the centred fit survives "
                     "beyond it", _merge_d_bimodal),
         ),

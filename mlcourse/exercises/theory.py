@@ -1035,8 +1035,8 @@ EXERCISES = [
     FunctionExercise(
         "theory-early-stopping-code", _es_code_data, _es_reference, _es_cases, relative(1e-9),
         mistakes=(
-            Mistake("your function returns the fraction still missing, (1 - ηλ)^τ; the fraction learned "
-                    "is one minus that", _es_wrong_remaining),
+            Mistake("your function returns the fraction still missing, (1 - ηλ)^τ, instead of the "
+                    "fraction learned", _es_wrong_remaining),
             Mistake("you used the gradient flow's exp(-ηλτ); gradient descent multiplies by (1 - ηλ) at "
                     "each of its τ steps", _es_wrong_flow),
         ),
