@@ -11,6 +11,11 @@ read and are not cached to that pool; MyST-NB then finds them cached.
 
 The pool's kernels inherit the build's environment, as MyST-NB's do (``_ext/kernel_environment.py``).
 
+A page whose notebook is not in the cache is read again even when Sphinx takes it for up to date
+(``env-get-outdated``): after ``_build/.jupyter_cache`` is deleted, or a notebook's record removed,
+Sphinx's saved pages would otherwise keep outputs that no cache holds (and that the determinism
+test, which compares a second execution with the cached one, cannot find).
+
 Nothing else changes: a notebook that fails is not cached, so MyST-NB executes it again itself and
 reports the failure as always; a build with a warm cache executes nothing. The pool runs in a fresh
 Python process (forking the Sphinx process would copy its state into every worker). Set
@@ -87,6 +92,23 @@ def execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
     logger.info(f"[parallel_execution] {summary} in {time.perf_counter() - start:.0f} s")
 
 
+def reread_uncached(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """The pages Sphinx takes for up to date whose notebook has no record in the execution cache."""
+    config = env.mystnb_config
+    if config.execution_mode != "cache":
+        return []
+    unchanged = {name: Path(env.doc2path(name)) for name in env.found_docs - added - changed - removed}
+    notebooks = {name: path for name, path in unchanged.items() if path.suffix == ".ipynb"
+                 and not any(path.match(pattern) for pattern in config.execution_excludepatterns)}
+    missing = set(uncached_notebooks(config.execution_cache_path, list(notebooks.values())))
+    stale = sorted(name for name, path in notebooks.items() if path in missing)
+    if stale:
+        logger.info(f"[parallel_execution] {len(stale)} pages read again: their notebooks are not in "
+                    f"the execution cache")
+    return stale
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("env-get-outdated", reread_uncached)
     app.connect("env-before-read-docs", execute_in_parallel)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -94,9 +94,12 @@ def test_interactive_figures_are_precomputed_for_the_static_book(built_book):
 MINI_TOC = "format: jb-book\nroot: index\n"
 
 
-def mini_book(tmp_path, notebook_cells, markdown=""):
+def mini_book(tmp_path, notebook_cells, markdown="", extensions=None, title=None):
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["sphinx"].pop("local_extensions")  # the throwaway book needs no offline JavaScript
+    if extensions:  # some of the book's own, from _ext/
+        config["sphinx"]["local_extensions"] = {name: str(ROOT / "_ext") for name in extensions}
+    config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
     (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
     (tmp_path / "book").mkdir()
     shutil.copy(ROOT / "book" / "references.bib", tmp_path / "book" / "references.bib")
@@ -104,6 +107,8 @@ def mini_book(tmp_path, notebook_cells, markdown=""):
     (tmp_path / "index.md").write_text("# Index\n\n" + markdown)
     cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": s}
              for s in notebook_cells]
+    if title:
+        cells.insert(0, {"cell_type": "markdown", "metadata": {}, "source": f"# {title}"})
     nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                        "language": "python"}},
           "nbformat": 4, "nbformat_minor": 4}
@@ -116,6 +121,24 @@ def test_an_exception_in_a_notebook_fails_the_build(tmp_path):
     assert result.returncode != 0
     assert "a failing check" in result.stdout + result.stderr
     assert "bibtex" not in result.stderr.lower()  # it failed for the right reason
+
+
+def test_a_page_whose_notebook_left_the_cache_is_executed_again(tmp_path):
+    """Deleting the execution cache (or a record of it) makes the next build execute the notebook
+    again, although Sphinx's saved page looks up to date (_ext/parallel_execution.py)."""
+    from jupyter_cache import get_cache
+
+    cells = ["print('executed', 6 * 7)"]
+    # (tidy_pages: the kernels without its encrypted transport warn, and -W fails on it)
+    first = mini_book(tmp_path, cells, extensions=["tidy_pages", "parallel_execution"], title="A page")
+    assert first.returncode == 0, first.stdout[-2000:]
+    shutil.rmtree(tmp_path / "_build" / ".jupyter_cache")
+    again = jupyter_book("build", ".", "-W", "-n", "--keep-going", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout[-2000:]
+    assert "1 pages read again: their notebooks are not in the execution cache" in again.stdout
+    records = get_cache(str(tmp_path / "_build" / ".jupyter_cache")).list_cache_records()
+    assert len(records) == 1, "the notebook was not executed into the new cache"
+    assert "executed 42" in (tmp_path / "_build" / "html" / "page.html").read_text(encoding="utf-8")
 
 
 def test_a_broken_cross_reference_fails_the_build(tmp_path):
