@@ -418,14 +418,55 @@ def suite_times(repeat: int) -> list[dict]:
     return rows
 
 
+def parse_ci_log(text: str) -> dict:
+    """The total and the per-step laps that ``.ci/run`` prints at its end."""
+    import re
+
+    total = re.search(r"== CI finished in (\d+) s", text)
+    if total is None:
+        raise ValueError("the log holds no '== CI finished in N s' line: .ci/run did not finish")
+    tail = text[total.end():]
+    laps = [{"step": m.group(1), "seconds": int(m.group(2))}
+            for m in re.finditer(r"^ {3}(.+): (\d+) s$", tail, re.M)]
+    return {"total_s": int(total.group(1)), "laps": laps}
+
+
+def ci_times(repeat: int, log: str | None = None, commit: str | None = None) -> dict:
+    """``.ci/run`` on a clean clone of this repository's HEAD, with ``../shared`` beside it, as CI
+    runs it (about 20 minutes); or, with ``log``, the laps of such a run's printed log."""
+    import re
+    import tempfile
+
+    if log is not None:
+        text = Path(log).read_text(encoding="utf-8")
+        printed = re.search(r"^== commit (\w+)", text, re.M)  # .ci/run prints what it tests
+        return {**parse_ci_log(text), "commit": commit or (printed.group(1) if printed else "unknown"),
+                "source": "log"}
+    with tempfile.TemporaryDirectory(prefix="mlcourse-ci-") as tmp:
+        clone = Path(tmp) / "main"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        (Path(tmp) / "shared").symlink_to(ROOT.parent / "shared")
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        done = subprocess.run(["bash", ".ci/run"], cwd=clone, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f".ci/run failed on a clean clone of {commit}:\n{done.stdout[-3000:]}")
+    return {**parse_ci_log(done.stdout), "commit": commit, "source": "clean clone"}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median is reported)")
     parser.add_argument("--no-build", action="store_true", help="skip the (slow) cold and warm book builds")
-    sections = ["playground", "library", "vae", "optimizer_loop", "explorers", "build", "suite"]
+    sections = ["playground", "library", "vae", "optimizer_loop", "explorers", "build", "suite", "ci"]
     parser.add_argument("--only", choices=sections,
                         help="re-measure one section and merge it into the existing results.json "
-                        "(suite: the test command, several minutes; not part of a full run)")
+                        "(suite: the test command, several minutes; ci: .ci/run on a clean clone, about "
+                        "20 minutes; neither is part of a full run)")
+    parser.add_argument("--ci-log", help="with --only ci: read the laps from this log of .ci/run on a "
+                        "clean clone instead of running it")
+    parser.add_argument("--ci-commit", help="with --ci-log: the commit that run tested (when its log does "
+                        "not say)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error(f"--repeat must be >= 1; got {args.repeat}")
@@ -441,6 +482,7 @@ def main(argv=None) -> int:
             "explorers": explorer_costs,
             "build": book_build_times,
             "suite": suite_times,
+            "ci": lambda r: ci_times(r, args.ci_log, args.ci_commit),
         }[args.only](args.repeat)
         OUT_JSON.write_text(json.dumps(results, indent=2) + "\n")
         OUT_MD.write_text(render(results))
@@ -598,6 +640,19 @@ def render(r: dict) -> str:
             "| --- | ---: | --- |",
         ]
         lines += [f"| {k['what']} | {k['seconds']:.0f} | {k['outcome']} |" for k in suite]
+    ci = r.get("ci")
+    if ci:
+        lines += [
+            "",
+            "## CI (`.ci/run`)",
+            "",
+            f"`.ci/run` on a clean clone (commit {ci['commit']}), with `../shared` beside it, on the machine "
+            f"above: **{ci['total_s']} s** in all ({ci['total_s'] / 60:.1f} minutes).",
+            "",
+            "| step | seconds |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {lap['step']} | {lap['seconds']} |" for lap in ci["laps"]]
     lines += ["", "The linear-algebra functions are written for reading, not speed (a loop of dot products, "
               "an n! recursion); the ratios show what that costs against numpy's compiled routines.", ""]
     return "\n".join(lines)

@@ -28,3 +28,22 @@ def test_ci_runs_the_readme_test_command_and_builds_with_warnings_as_errors():
     assert tests in ci, f".ci/run must call the README's test command verbatim:\n{tests}"
     assert "jupyter-book build . -W" in ci
     assert "set -euo pipefail" in ci
+
+
+def test_the_benchmark_reads_the_laps_that_ci_prints():
+    """benchmarks/run.py --only ci records .ci/run's time from the lines .ci/run prints at its end."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run import parse_ci_log
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    steps = re.findall(r'^lap "([^"]+)"', ci, re.M)
+    assert len(steps) >= 5, steps
+    # what .ci/run prints: its finishing line, then each lap (see lap() and the last lines)
+    log = "== commit abc1234\n...\n== CI finished in 1200 s\n" + "".join(f"   {s}: {i + 1} s\n"
+                                                                     for i, s in enumerate(steps))
+    parsed = parse_ci_log(log)
+    assert parsed["total_s"] == 1200
+    assert [lap["step"] for lap in parsed["laps"]] == steps
+    assert 'echo "== CI finished in' in ci and "printf '   %s\\n'" in ci
