@@ -580,3 +580,37 @@ def test_every_exercise_text_states_its_precision():
         if ex is not None and not precision_stated(ex, directive):
             missing.append(f"{nb}: exercise {key!r} must say '{ex.precision.describe()}' in its text")
     assert not missing, "\n".join(missing)
+
+
+def test_a_list_changed_in_place_is_a_side_effect():
+    """A shuffled, cleared or reversed list argument is caught like a changed array (audit, issue 15)."""
+    import random
+
+    shuffle = ALL["theory-shuffle-mean-code"]
+    taylor = ALL["calc-taylor-code"]
+
+    def shuffled(batches, *rest):
+        result = shuffle.reference(batches, *rest)
+        random.Random(1).shuffle(batches)
+        return result
+
+    def cleared(batches, *rest):
+        result = shuffle.reference(batches, *rest)
+        batches.clear()
+        return result
+
+    def reversed_in_place(*args):
+        result = taylor.reference(*args)
+        next(a for a in args if isinstance(a, list)).reverse()
+        return result
+
+    assert judge(shuffle, shuffled).kind == "side-effect"
+    assert judge(shuffle, cleared).kind == "side-effect"
+    assert judge(taylor, reversed_in_place).kind == "side-effect"
+    assert judge(shuffle, shuffle.reference).ok and judge(taylor, taylor.reference).ok
+
+
+def test_a_yes_or_no_is_not_a_number():
+    """True is not read as the number 1 (it passed an answer of 0.99997 to 2 decimal places)."""
+    verdict = judge(ALL["gen-ae-mean-direction"], True)
+    assert verdict.kind == "type" and "a bool" in verdict.message

@@ -25,6 +25,7 @@ import copy
 import dataclasses
 import functools
 import re
+import types
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -249,8 +250,8 @@ def _is_sympy(value) -> bool:
 
 def _as_numbers(value):
     """``value`` as a float array, or None if it is not numbers (a string, a dict, a symbol...)."""
-    if isinstance(value, (str, bytes, dict, set)) or callable(value):
-        return None
+    if isinstance(value, (str, bytes, dict, set, bool, np.bool_)) or callable(value):
+        return None  # (True is not the number 1 here: a yes/no is not an answer of numbers)
     if _is_sympy(value):
         import sympy as sp
 
@@ -539,14 +540,25 @@ def _same_structure(a, b, precision: Precision, steps: Steps | None = None,
 
 
 def _changed(before, after) -> bool:
-    for x, y in zip(before, after, strict=True):
-        if isinstance(x, np.ndarray):
-            if not (isinstance(y, np.ndarray) and x.shape == y.shape and
-                    np.array_equal(x, y, equal_nan=True)):
-                return True
-        elif isinstance(x, tuple):
-            if _changed(x, y):
-                return True
+    """Whether the reader's function changed an input in place: an array, or a list, tuple or dict
+    (a list shuffled, cleared, extended or with an entry replaced counts), or a number or a
+    function in one. Other objects (a problem, a generator) are not compared."""
+    if isinstance(before, np.ndarray):
+        return not (isinstance(after, np.ndarray) and before.shape == after.shape and
+                    np.array_equal(before, after, equal_nan=True))
+    if isinstance(before, (list, tuple)):
+        return (type(after) is not type(before) or len(after) != len(before) or
+                any(_changed(x, y) for x, y in zip(before, after, strict=True)))
+    if isinstance(before, dict):
+        return (not isinstance(after, dict) or after.keys() != before.keys() or
+                any(_changed(before[k], after[k]) for k in before))
+    if isinstance(before, (int, float, complex, np.number, str, bool)) or before is None:
+        if isinstance(before, (int, float, complex, np.number)) and not isinstance(before, bool):
+            return not (isinstance(after, (int, float, complex, np.number)) and
+                        np.array_equal(before, after, equal_nan=True))
+        return before != after
+    if isinstance(before, (types.FunctionType, types.BuiltinFunctionType, type)):
+        return after is not before  # copied as themselves: another one here was put in its place
     return False
 
 
@@ -573,7 +585,8 @@ def judge_function(ex: FunctionExercise, given) -> Verdict:
             return Verdict(False, "empty", "no answer yet: your function returns None")
         if _changed(case.args, inputs):
             return Verdict(False, "side-effect", f"on the case {case.label}, your function changed one "
-                                                 f"of its inputs in place; compute new arrays instead")
+                                                 f"of its inputs in place; copy a list or an array "
+                                                 f"before changing it")
         expected = ex.reference(*_snapshot(case.args))
         try:
             ok, what = _same_structure(got, expected, ex.precision, ex.steps)
