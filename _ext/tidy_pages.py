@@ -36,6 +36,8 @@ from docutils import nodes
 from myst_nb.ext.glue.directives import PasteFigureDirective
 from sphinx.application import Sphinx
 
+from mlcourse.interactive import GROUP_LABEL
+
 WIDGET_MANAGER = "embed-amd.js"
 
 
@@ -177,8 +179,8 @@ def encrypt_kernel_transport() -> None:
         trait.default_value = "auto"
 
 
-#: the accessible name an explorer's stand-in carries before its figure names it (mlcourse.interactive)
-EXPLORER_LABEL = 'role="group" aria-label="interactive figure"'
+#: how an explorer's stand-in is labelled before its figure names it
+EXPLORER_LABEL = f'role="group" aria-label="{GROUP_LABEL}"'
 
 
 def label_html_figure(html_text: str, alt: str) -> str:

@@ -48,6 +48,10 @@ from typing import Any
 
 import numpy as np
 
+#: the accessible name of an explorer's stand-in until a figure names it (``{glue:figure}``'s
+#: ``:alt:``, which ``_ext/tidy_pages.py`` puts in its place)
+GROUP_LABEL = "interactive figure"
+
 __all__ = ["PAGE_BUDGET", "Choice", "Explorer", "ExplorerError", "Interactive", "Slider", "explore"]
 
 #: Default budget for one explorer's precomputed frames in the web page, in bytes (base64 included).
@@ -283,7 +287,7 @@ class Explorer:
                    "texts": [[c.text(v) for v in c.options()] for c in self.controls.values()]}
         return (
             f"<style>{_CSS}</style>"
-            f'<div class="mlc-explorer" role="group" aria-label="interactive figure" id="{uid}" '
+            f'<div class="mlc-explorer" role="group" aria-label="{GROUP_LABEL}" id="{uid}" '
             f'data-name="{html.escape(self.name)}">'
             f'<div class="mlc-controls">{"".join(rows)}</div>'
             f'<img src="data:image/png;base64,{images[index]}" alt="{html.escape(alts[index])}" '

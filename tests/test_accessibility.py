@@ -99,10 +99,6 @@ def switch_theme(page, url: str, theme: str) -> None:
                            " && a.playState === 'running')")
 
 
-def switch_to_dark(page, url: str) -> None:
-    switch_theme(page, url, "dark")
-
-
 #: axe-core run on the whole page: every rule with one of ``tags``, or (``colours``) only those
 #: of them in axe-core's colour category
 AXE_RUN = """async ([tags, colours]) => {
@@ -173,7 +169,7 @@ def accessibility_problems(page, entry: str, axe: Path | None) -> list[str]:
     if silent:
         problems.append(f"{entry}: {len(silent)} formulas have no speech text for a screen reader "
                         f"(MathJax's semantic-enrich extension), e.g. in {[f['id'] for f in silent[:3]]}")
-    switch_to_dark(page, entry)
+    switch_theme(page, entry, "dark")
     found = serious(violations(page, axe, colours_only=True)) if axe else []
     if found:
         problems.append(_describe(entry, "dark", found))
@@ -194,7 +190,7 @@ def test_the_dark_theme_is_checked_with_the_colour_rules(tab, book_url, axe_scri
     background = ("() => getComputedStyle(document.documentElement)"
                   ".getPropertyValue('--pst-color-background')")
     light = tab.evaluate(background)
-    switch_to_dark(tab, MATH_PAGE)
+    switch_theme(tab, MATH_PAGE, "dark")
     assert tab.evaluate(background) != light, "the dark theme did not change the page's background"
     # dark grey text reads on the light theme's white and not on the dark theme's near-black: the
     # dark run must catch it

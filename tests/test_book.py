@@ -373,6 +373,8 @@ def test_interactive_figures_are_named_by_their_alt_text(built_book):
             labels = [html_module.unescape(m) for m in
                       re.findall(r'role="group" aria-label="([^"]*)"', figure.group(1))]
             checked += 1
+            if 'aria-label="interactive figure"' in figure.group(1):
+                problems.append(f"{entry}: figure {name} still carries the generic label")
             if not labels or labels[0] != alt:
                 problems.append(f"{entry}: figure {name} is named {labels[:1]}, its alt text is {alt!r}")
     assert checked >= 7, f"only {checked} interactive figures found"

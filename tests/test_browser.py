@@ -175,6 +175,9 @@ def assert_reads_well(page, entry, width):
     assert found["search"] == 1, f"{at}: {found['search']} search controls visible (want one)"
 
 
+#: a phone's width in CSS pixels
+PHONE = 390
+
 #: one page per part of the book (plus the front page), saved as screenshots for review; the first
 #: two also in the dark theme
 SCREENSHOT_PAGES = [
@@ -269,15 +272,11 @@ def test_page(browser, book_url, axe_script, entry):
         visit.close()
 
 
-def narrow(page, width: int = 390) -> None:
+def narrow(page, width: int = PHONE) -> None:
     """Narrow the window to a phone's width and wait until the page has laid itself out again."""
     page.set_viewport_size({"width": width, "height": 900})
     page.wait_for_function(f"() => window.innerWidth === {width}")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-#: a phone's width in CSS pixels
-PHONE = 390
 
 #: pages whose layout differs most on a phone: long equations that scroll, wide figures, tables
 NARROWED_PAGES = ["book/foundations/multivariable_calculus", "book/optimization/playground",
