@@ -8,8 +8,9 @@
   (``pytest -m foundations`` runs Part 1's unit tests and notebooks).
 * In parallel (``pytest -n auto``, pytest-xdist) the cells of one notebook share a kernel, so they
   go to one worker together (:func:`pytest_xdist_make_scheduler`), and nbval's kernels and the
-  workers' BLAS libraries use one thread: the workers already fill the cores. (The book build and
-  the determinism test's kernels keep the machine's default; see ``THREAD_VARIABLES``.)
+  workers' BLAS libraries use one thread: the workers already fill the cores. (The book build's
+  kernels and the determinism test's use one thread too, set by ``_ext/kernel_environment.py``
+  unless the caller chose otherwise; see ``THREAD_VARIABLES``.)
 * A notebook executes as few times as the checks need: once in the book build (every cell,
   solutions included, any error fails) and once more in tests/test_determinism.py (its student
   edition, in a new kernel, failing on any error as nbval does; the text is compared with the
@@ -24,15 +25,15 @@ from pathlib import Path
 
 import pytest
 
+from _ext.kernel_environment import THREAD_VARIABLES
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-#: one thread per process for the kernels nbval and the determinism test start, and for the
-#: workers: pytest-xdist runs one worker per core already (set before any library reads them)
-#: The book build and tests/test_determinism.py must not inherit these: how many threads a BLAS
-#: product uses changes its rounding, and the determinism test compares the build's text with a
-#: second run under the same conditions as a reader's (see ``book_environment`` in
-#: tests/book_helpers.py, which removes the ones set here).
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+#: one thread per process for the kernels nbval starts and for the workers: pytest-xdist runs one
+#: worker per core already (set before any library reads them). What is set here is recorded, so
+#: that the book build and tests/test_determinism.py's kernels get the build's own setting
+#: (``_ext/kernel_environment.py``, one thread unless the caller set another), not pytest's: see
+#: ``book_environment`` in tests/book_helpers.py.
 SET_HERE = tuple(name for name in THREAD_VARIABLES if name not in os.environ)
 for _name in SET_HERE:
     os.environ[_name] = "1"

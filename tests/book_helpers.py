@@ -29,16 +29,27 @@ def jupyter_book(*args, cwd):
 def book_environment() -> dict[str, str]:
     """The environment of a book build as the README runs it, for the kernels that fill its cache.
 
-    Without the variables that the root conftest.py sets for the tests: MPLBACKEND (the book's
-    kernels draw inline) and the one-thread limits (a BLAS product's rounding depends on how many
-    threads share it, so the build and tests/test_determinism.py's second run must both use the
-    machine's default, as ``jupyter-book build`` run from the README does); with ``TQDM_DISABLE``
-    as the build sets it.
+    Without the variables that the root conftest.py sets for the test processes (MPLBACKEND: the
+    book's kernels draw inline; the one-thread limits, unless the caller set them), and with what
+    ``_ext/kernel_environment.py`` sets for the build's kernels (no progress bars; one BLAS and
+    torch thread, which the caller may override). tests/test_determinism.py's second run must see
+    the same: a product's rounding depends on how many threads share it.
     """
     set_by_pytest = set(filter(None, os.environ.get("MLCOURSE_THREADS_SET_BY_PYTEST", "").split(",")))
     drop = {"MPLBACKEND", "MLCOURSE_THREADS_SET_BY_PYTEST", *set_by_pytest}
-    # as _ext/parallel_execution.py sets for the build's kernels: no progress bars on the pages
-    return {"TQDM_DISABLE": "1"} | {k: v for k, v in os.environ.items() if k not in drop}
+    return _kernel_environment().KERNEL_ENVIRONMENT | {k: v for k, v in os.environ.items() if k not in drop}
+
+
+@functools.cache
+def _kernel_environment():
+    """``_ext/kernel_environment.py``, the build's table of its kernels' environment."""
+    import importlib.util
+
+    path = ROOT / "_ext" / "kernel_environment.py"
+    spec = importlib.util.spec_from_file_location("kernel_environment", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def toc_entries():

@@ -90,10 +90,13 @@ def test_student_edition_runs_and_prints_what_the_book_printed(built_book, path,
     first = cache.get_cache_bundle(cache.match_cache_notebook(source).pk).nb
     student = student_notebook(json.loads(nbformat.writes(source)), name=str(rel))
     second = nbformat.reads(json.dumps(student), as_version=4)
-    # the same environment as the build's kernels: the inline backend, and the machine's default
-    # number of BLAS and torch threads (a product's rounding depends on it)
-    for name in set(os.environ) - set(book_environment()):
+    # the same environment as the build's kernels: the inline backend, and as many BLAS and torch
+    # threads (a product's rounding depends on it)
+    environment = book_environment()
+    for name in set(os.environ) - set(environment):
         monkeypatch.delenv(name)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     NotebookClient(second, timeout=180, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     a, b = text_outputs(first), text_outputs(second)
