@@ -6,7 +6,8 @@ it through Playwright. Every notebook is opened in the same page through Jupyter
 ``docmanager:open`` command, with no kernel (the server runs with
 ``LabApp.notebook_starts_kernel=False``: reading needs none, and a panel closed while its kernel is
 still starting raises errors of JupyterLab's own in the page), and every Markdown cell is read once
-MathJax has typeset all of its formulas:
+MathJax has typeset all of its formulas (any error in the page fails the test, except the
+one known error of ipywidgets' extension listed in ``ALLOWED_PAGE_ERRORS``, with its reason):
 
 - no formula shows MathJax's red undefined-macro text (``\\vb`` in red) or an error box, and every
   formula the Markdown holds was typeset (a formula left as raw ``$...$`` text fails);
@@ -95,10 +96,31 @@ async ([path, nCells, expected, nHidden, timeoutMs]) => {
             text: plain.innerText, math: body.querySelectorAll('mjx-container').length};
   });
   const folded = hidden();
+  // close only once the notebook's session is settled ("No Kernel"): disposing it while JupyterLab
+  // still sets the session up makes JupyterLab itself read a kernel of a session gone (a page error)
+  await Promise.race([widget.sessionContext.ready, new Promise(r => setTimeout(r, 10000))]);
   widget.dispose();
   return {count, cells, hidden: folded};
 }
 """
+
+
+#: Errors that JupyterLab's own extensions raise in the page, each with where it comes from and why
+#: it is harmless here: (message pattern, pattern of the code that raises it, reason).
+ALLOWED_PAGE_ERRORS = [
+    (r"^Cannot read properties of null \(reading 'kernel'\)$", r"@jupyter-widgets/jupyterlab-manager/",
+     "ipywidgets' JupyterLab extension asks every notebook that opens for its kernel's id once the "
+     "notebook's session is set up, and a notebook opened with no kernel has none (ipywidgets issue "
+     "#3970, fixed by the open pull request #3971). It only fails to set up a widget manager for a "
+     "notebook without a kernel; a reader who starts the kernel gets one."),
+]
+
+
+def allowed_page_error(error) -> bool:
+    """Whether a page error is one of :data:`ALLOWED_PAGE_ERRORS` (message and origin both match)."""
+    message, stack = getattr(error, "message", str(error)), getattr(error, "stack", "") or ""
+    return any(re.search(text, message) and re.search(origin, stack)
+               for text, origin, _ in ALLOWED_PAGE_ERRORS)
 
 
 def _free_port() -> int:
@@ -180,7 +202,7 @@ def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
         page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"),
                    lambda route: (blocked.append(route.request.url), route.abort()))
         errors = []
-        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.on("pageerror", lambda err: None if allowed_page_error(err) else errors.append(str(err)))
         page.goto(f"{lab}/lab", wait_until="domcontentloaded")
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=90_000)
         page.evaluate("() => window.jupyterapp.started")
@@ -235,3 +257,16 @@ def test_every_reader_notebook_renders_cleanly_in_jupyterlab(lab, browser):
     assert not blocked, f"JupyterLab asked for other hosts: {sorted(set(blocked))[:10]}"
     assert typeset > 1000, f"only {typeset} formulas were typeset in all"
     assert folded_solutions > 300, f"only {folded_solutions} solution cells were folded in all"
+
+
+def test_only_the_listed_page_error_is_allowed():
+    """The allow-list matches the message and the code that raised it, never the message alone."""
+    class Error:
+        def __init__(self, message, stack):
+            self.message, self.stack = message, stack
+
+    message = "Cannot read properties of null (reading 'kernel')"
+    widgets = "at ee (http://127.0.0.1:1/lab/extensions/@jupyter-widgets/jupyterlab-manager/static/160.js:2:9)"
+    assert allowed_page_error(Error(message, f"TypeError: {message}\n    {widgets}"))
+    assert not allowed_page_error(Error(message, "at x (http://127.0.0.1:1/static/lab/jlab_core.js:2:9)"))
+    assert not allowed_page_error(Error("Cannot read properties of null (reading 'model')", widgets))
