@@ -1,4 +1,5 @@
-"""The PDF edition (``python tools/build_pdf.py`` -> ``_build/pdf/book.pdf``), read back with pypdf.
+"""The PDF edition (``python tools/build_pdf.py`` -> ``_build/pdf/book.pdf``), read back: its text with
+PDFium (pypdfium2), its bookmarks and images with pypdf.
 
 The session fixture prints the PDF from the HTML book's build when it is missing or older than that
 build (or than the tool that prints it), once per run even under pytest-xdist. The tests read what
