@@ -35,21 +35,11 @@ def book_environment() -> dict[str, str]:
     torch thread, which the caller may override). tests/test_determinism.py's second run must see
     the same: a product's rounding depends on how many threads share it.
     """
+    from _ext.kernel_environment import KERNEL_ENVIRONMENT  # (the repository's root is on sys.path)
+
     set_by_pytest = set(filter(None, os.environ.get("MLCOURSE_THREADS_SET_BY_PYTEST", "").split(",")))
     drop = {"MPLBACKEND", "MLCOURSE_THREADS_SET_BY_PYTEST", *set_by_pytest}
-    return _kernel_environment().KERNEL_ENVIRONMENT | {k: v for k, v in os.environ.items() if k not in drop}
-
-
-@functools.cache
-def _kernel_environment():
-    """``_ext/kernel_environment.py``, the build's table of its kernels' environment."""
-    import importlib.util
-
-    path = ROOT / "_ext" / "kernel_environment.py"
-    spec = importlib.util.spec_from_file_location("kernel_environment", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return KERNEL_ENVIRONMENT | {k: v for k, v in os.environ.items() if k not in drop}
 
 
 def toc_entries():

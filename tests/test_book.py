@@ -356,6 +356,8 @@ def test_interactive_figures_are_named_by_their_alt_text(built_book):
     """
     import html as html_module
 
+    from mlcourse.interactive import GROUP_LABEL
+
     directive = re.compile(r"```\{glue:figure\}[^\n]*\n(?::[a-z]+:[^\n]*\n)*", re.M)
     checked, problems = 0, []
     for notebook in sorted((ROOT / "book").rglob("*.ipynb")):
@@ -373,7 +375,7 @@ def test_interactive_figures_are_named_by_their_alt_text(built_book):
             labels = [html_module.unescape(m) for m in
                       re.findall(r'role="group" aria-label="([^"]*)"', figure.group(1))]
             checked += 1
-            if 'aria-label="interactive figure"' in figure.group(1):
+            if f'aria-label="{GROUP_LABEL}"' in figure.group(1):
                 problems.append(f"{entry}: figure {name} still carries the generic label")
             if not labels or labels[0] != alt:
                 problems.append(f"{entry}: figure {name} is named {labels[:1]}, its alt text is {alt!r}")

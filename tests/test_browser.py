@@ -50,9 +50,10 @@ EXTRA_PAGES = ["search", "genindex"]
 class Visit:
     """A page loaded in a fresh browser context, with what happened while loading it."""
 
-    def __init__(self, browser, url, *, color_scheme="light", width=1280):
+    def __init__(self, browser, url, *, width=1280):
         viewport = {"width": width, "height": 900}
-        self.context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
+        # light (test_page turns a page dark with the theme's own button, as a reader does)
+        self.context = browser.new_context(viewport=viewport, color_scheme="light")
         self.blocked, self.console_errors, self.failed = [], [], []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()

@@ -134,14 +134,13 @@ def test_the_stand_in_passes_axe_core_in_a_browser(tmp_path, browser, axe_script
 
     if axe_script is None:
         pytest.skip("axe-core is not available (see tests/test_accessibility.py::test_axe_core_is_available)")
-    axe = axe_script
     e = make()
     path = tmp_path / "explorer.html"
     path.write_text(f'<!doctype html><html lang="en"><head><title>Explorer</title></head><body><main>'
                     f"{e.html()}</main></body></html>", encoding="utf-8")
     page = browser.new_page()
     page.goto(path.as_uri())
-    found = violations(page, axe)
+    found = violations(page, axe_script)
     page.close()
     assert not found, f"the explorer's stand-in fails WCAG 2.1 A/AA rules: {found}"
 

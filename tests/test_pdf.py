@@ -214,6 +214,17 @@ def test_page_numbers(book_pdf):
 RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\$[^$\s][^$]{0,80}\$|\\[A-Za-z]+|\\[{}_^]")
 
 
+def test_prose_is_the_text_without_the_code(book_pdf, built_book):
+    """What test_no_raw_tex reads: every chapter's title is in it, none of the code is."""
+    pdf = read(book_pdf)
+    text, prose = squash("".join(pdf["texts"])), squash("".join(pdf["prose"]))
+    missing = [title for _, title, _ in chapters(built_book) if squash(title) not in prose]
+    assert not missing, f"chapter titles missing from the prose (monospace filter wrong?): {missing[:5]}"
+    for code in ("check.answer(", "np."):  # in the book's code cells, never in its prose
+        assert code in text and code not in prose, \
+            f"{code!r} in the text: {code in text}; in the prose: {code in prose}"
+
+
 def test_no_raw_tex(book_pdf):
     texts = read(book_pdf)["prose"]
     raw = [(k + 1, text[max(0, m.start() - 40):m.end() + 40]) for k, text in enumerate(texts)
